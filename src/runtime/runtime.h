@@ -1,0 +1,221 @@
+/* runtime.h - the streaming runtime: job graphs, the operator and source contracts, the
+ * executor (worker pool, tasks, bounded channels, watermarks, timers) and job statistics.
+ *
+ * A job is built with the job-builder API (wr_job_*) as a graph of vertices, each with a
+ * parallelism, joined by forward, hash (by key group), broadcast or rebalance edges. The
+ * executor chains forward edges of equal parallelism into one task, runs tasks on a fixed
+ * pool of worker threads and moves batches between tasks through bounded single-producer
+ * single-consumer channels. A full channel stops its producer from being scheduled (that is
+ * the backpressure) and the time it waits is accounted.
+ *
+ * Time: every timestamp, watermark and timer is int64_t microseconds (see types.h).
+ * WR_WATERMARK_MAX is the watermark of a finished input: it fires every timer. */
+#ifndef WR_RUNTIME_H
+#define WR_RUNTIME_H
+
+#include "base/base.h"
+#include "types/types.h"
+
+#define WR_ABI_VERSION 1
+#define WR_WATERMARK_MIN INT64_MIN
+#define WR_WATERMARK_MAX INT64_MAX
+#define WR_DEFAULT_MAX_PARALLELISM 128
+
+typedef struct wr_job wr_job;
+typedef struct wr_op_ctx wr_op_ctx;
+typedef struct wr_source_ctx wr_source_ctx;
+
+/* ------------------------------------------------------------------------------------------
+ * Operators. One instance per parallel subtask; the instance's state is owned by its task
+ * and touched by one thread at a time, so it needs no locks. Callbacks return wr_err and
+ * fill *err on failure; a failure fails the task and the job.
+ *
+ * Input batches are borrowed: an operator that keeps one past the call retains it.
+ * Output batches are created by the operator and handed to wr_op_emit, which takes the
+ * reference.
+ * ---------------------------------------------------------------------------------------- */
+typedef enum wr_time_domain { WR_TIME_EVENT = 0, WR_TIME_PROCESSING = 1 } wr_time_domain;
+
+typedef struct wr_op_vt {
+    uint32_t abi_version; /* WR_ABI_VERSION */
+    const char *name;
+    const char *description;
+    /* Create the instance state from the vertex config (shared, read-only). */
+    int (*open)(void **state, wr_op_ctx *ctx, const void *config, wr_error *err);
+    /* A batch arrived on input `input` (0 for single-input operators). */
+    int (*process)(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in, wr_error *err);
+    /* The operator's event-time clock advanced to wm (already the minimum over inputs, after
+     * due event-time timers fired). NULL means: forward wm unchanged. An operator that
+     * defines it must forward a watermark itself with wr_op_emit_watermark, after emitting
+     * the results the watermark caused. */
+    int (*on_watermark)(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err);
+    /* A timer registered with wr_op_timer_register is due. May be NULL if none are used. */
+    int (*on_timer)(void *state, wr_op_ctx *ctx, wr_time_domain domain, int64_t ts,
+                    uint64_t payload, wr_error *err);
+    /* Every input ended (after the final WR_WATERMARK_MAX): flush what is buffered. May be
+     * NULL. */
+    int (*finish)(void *state, wr_op_ctx *ctx, wr_error *err);
+    void (*close)(void *state);
+} wr_op_vt;
+
+/* Services of the runtime for the operator running in ctx. */
+int wr_op_emit(wr_op_ctx *ctx, wr_batch *b);         /* takes the reference, b may be empty */
+int wr_op_emit_watermark(wr_op_ctx *ctx, int64_t wm); /* ignored unless it increases */
+int64_t wr_op_current_watermark(const wr_op_ctx *ctx); /* WR_WATERMARK_MIN before any */
+/* Register a timer; event-time timers fire when the watermark reaches ts (ts <= wm),
+ * processing-time timers when the wall clock (wr_wall_us) reaches ts. Same (domain, ts,
+ * payload) registered twice fires twice. */
+int wr_op_timer_register(wr_op_ctx *ctx, wr_time_domain domain, int64_t ts, uint64_t payload);
+uint32_t wr_op_subtask(const wr_op_ctx *ctx);
+uint32_t wr_op_parallelism(const wr_op_ctx *ctx);
+uint32_t wr_op_max_parallelism(const wr_op_ctx *ctx);
+const wr_schema *wr_op_input_schema(const wr_op_ctx *ctx, uint32_t input);
+const wr_schema *wr_op_output_schema(const wr_op_ctx *ctx);
+uint32_t wr_op_batch_rows(const wr_op_ctx *ctx); /* preferred rows per output batch */
+wr_mem_owner *wr_op_mem(wr_op_ctx *ctx);         /* charge state memory here */
+void wr_op_count_late(wr_op_ctx *ctx, uint64_t n); /* numLateRecordsDropped */
+void wr_op_count_errors(wr_op_ctx *ctx, uint64_t n); /* numRecordsInErrors (skipped records) */
+const char *wr_op_name(const wr_op_ctx *ctx);      /* vertex name, for messages */
+
+/* ------------------------------------------------------------------------------------------
+ * Sources. A source instance per subtask reads the splits it owns (it decides which from
+ * its subtask index and the parallelism) and returns batches from poll. The runtime
+ * generates watermarks per split from the rows of each batch (see wr_wm_spec), takes the
+ * minimum over the splits in progress, and marks the subtask idle after the idle timeout.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct wr_source_poll {
+    wr_batch *batch;       /* rows read (reference handed to the runtime), or NULL */
+    int32_t split;         /* the split the rows came from */
+    bool split_done;       /* that split has no more rows after this batch */
+    bool end;              /* the source has no more rows at all (bounded input ended) */
+    int64_t wait_until_us; /* nothing now: poll again at this wr_mono_us time (0 = soon) */
+} wr_source_poll;
+
+typedef struct wr_source_vt {
+    uint32_t abi_version;
+    const char *name;
+    const char *description;
+    int (*open)(void **state, wr_source_ctx *ctx, const void *config, wr_error *err);
+    /* Fill *out; at most wr_source_batch_rows rows per batch. */
+    int (*poll)(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_error *err);
+    void (*close)(void *state);
+} wr_source_vt;
+
+uint32_t wr_source_subtask(const wr_source_ctx *ctx);
+uint32_t wr_source_parallelism(const wr_source_ctx *ctx);
+const wr_schema *wr_source_schema(const wr_source_ctx *ctx);
+uint32_t wr_source_batch_rows(const wr_source_ctx *ctx);
+wr_mem_owner *wr_source_mem(wr_source_ctx *ctx);
+void wr_source_count_errors(wr_source_ctx *ctx, uint64_t n); /* skipped corrupt records */
+const char *wr_source_name(const wr_source_ctx *ctx);
+
+/* Watermark generation for a source vertex.
+ * candidate(row) = rowtime(row) - delay_us, or the value of `eval` when given (for SQL
+ * watermark expressions). The split's watermark is the largest candidate seen. With
+ * interval_us == 0 the watermark is emitted as soon as it advances (the batch is cut there,
+ * so a row is late exactly when Flink's per-record emission would make it late); otherwise
+ * at most every interval_us, at batch boundaries. A NULL rowtime fails the job unless
+ * null_rowtime_skip is set (then the row is kept and does not advance the watermark). */
+typedef int (*wr_wm_eval_fn)(void *arg, const wr_batch *b, int64_t *cand, uint64_t *valid,
+                             wr_error *err);
+typedef struct wr_wm_spec {
+    bool enabled;
+    int32_t rowtime_col;
+    int64_t delay_us;
+    wr_wm_eval_fn eval; /* optional */
+    void *eval_arg;
+    int64_t interval_us;     /* pipeline.auto-watermark-interval; default 200 ms */
+    int64_t idle_timeout_us; /* table.exec.source.idle-timeout; 0 = never idle */
+    bool null_rowtime_skip;
+} wr_wm_spec;
+
+/* ------------------------------------------------------------------------------------------
+ * Job builder. Vertex configs are owned by the job once added (freed with cfg_free).
+ * Schemas passed in are copied. Functions return a vertex id >= 0 or a negative wr_err.
+ * ---------------------------------------------------------------------------------------- */
+typedef enum wr_edge_kind {
+    WR_EDGE_FORWARD = 0, /* subtask i -> subtask i; equal parallelism required */
+    WR_EDGE_HASH,        /* by key group of the key columns */
+    WR_EDGE_BROADCAST,   /* every batch to every subtask */
+    WR_EDGE_REBALANCE,   /* round robin by batch */
+} wr_edge_kind;
+
+const char *wr_edge_kind_str(wr_edge_kind k); /* "FORWARD", "HASH", ... */
+
+wr_job *wr_job_new(const char *name);
+void wr_job_free(wr_job *job);
+int wr_job_set_max_parallelism(wr_job *job, uint32_t max_parallelism);
+int wr_job_add_source(wr_job *job, const char *name, const wr_source_vt *vt, void *cfg,
+                      void (*cfg_free)(void *), const wr_schema *out, uint32_t parallelism,
+                      const wr_wm_spec *wm);
+int wr_job_add_op(wr_job *job, const char *name, const wr_op_vt *vt, void *cfg,
+                  void (*cfg_free)(void *), const wr_schema *out, uint32_t parallelism);
+/* Connect vertex `from` to input `input` of vertex `to`. For WR_EDGE_HASH, keys are column
+ * indexes of from's output. */
+int wr_job_connect(wr_job *job, int from, int to, uint32_t input, wr_edge_kind kind,
+                   const uint32_t *keys, uint32_t nkeys);
+/* Print the job graph: vertices, parallelism, edges, chains (for EXPLAIN and logs). */
+int wr_job_describe(const wr_job *job, wr_buf *out);
+
+/* Key groups (Flink's scheme): key group = hash % max_parallelism; a subtask owns the
+ * contiguous range [start, end] of key groups. */
+static inline uint32_t wr_keygroup_of(uint64_t hash, uint32_t max_par)
+{
+    return (uint32_t)(hash % max_par);
+}
+static inline uint32_t wr_keygroup_subtask(uint32_t kg, uint32_t par, uint32_t max_par)
+{
+    return (uint32_t)((uint64_t)kg * par / max_par);
+}
+/* Hash of the key columns of every row of b into out[0..b->len). Equal keys hash equal
+ * across batches and subtasks; NULLs hash to a constant. */
+void wr_batch_hash_keys(const wr_batch *b, const uint32_t *keys, uint32_t nkeys, uint64_t *out);
+
+/* ------------------------------------------------------------------------------------------
+ * Execution
+ * ---------------------------------------------------------------------------------------- */
+typedef struct wr_job_opts {
+    uint32_t workers;        /* 0 = number of cores */
+    uint32_t batch_rows;     /* 0 = WR_BATCH_DEFAULT_ROWS */
+    uint32_t channel_batches; /* channel capacity in batches; 0 = 16 */
+} wr_job_opts;
+
+typedef struct wr_task_stats {
+    char name[96]; /* "vertex names of the chain (subtask i/p)" */
+    uint32_t subtask;
+    int64_t busy_ns;          /* running operator code */
+    int64_t idle_ns;          /* waiting for input */
+    int64_t backpressured_ns; /* had input but an output channel was full */
+    uint64_t records_in;
+    uint64_t records_out;
+    uint64_t batches_in;
+    uint64_t late_dropped;
+    uint64_t errors_skipped;
+    int64_t watermark; /* current input watermark */
+} wr_task_stats;
+
+typedef struct wr_job_stats {
+    uint32_t ntasks;
+    wr_task_stats *tasks; /* owned; wr_job_stats_free */
+    int64_t started_mono_us;
+    int64_t first_record_mono_us; /* when a source first produced a row; 0 if never */
+    int64_t finished_mono_us;
+    uint64_t records_out_sinks; /* rows consumed by vertices without outputs */
+} wr_job_stats;
+
+void wr_job_stats_free(wr_job_stats *s);
+
+typedef struct wr_job_exec wr_job_exec;
+/* Start running; returns immediately. */
+int wr_job_start(wr_job *job, const wr_job_opts *opts, wr_job_exec **out, wr_error *err);
+/* Ask the job to stop (sources end, in-flight data drains, the job finishes normally). */
+void wr_job_cancel(wr_job_exec *x);
+/* Wait for the end. Returns WR_OK when every task finished, or the first task's error.
+ * Stats (optional) are filled. Frees the execution. */
+int wr_job_wait(wr_job_exec *x, wr_job_stats *stats, wr_error *err);
+/* Snapshot of the stats while running (for status and metrics). */
+int wr_job_exec_stats(wr_job_exec *x, wr_job_stats *stats);
+/* Convenience: start + wait. */
+int wr_job_run(wr_job *job, const wr_job_opts *opts, wr_job_stats *stats, wr_error *err);
+
+#endif
