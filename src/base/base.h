@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <sys/types.h> /* ssize_t */
 
 /* ------------------------------------------------------------------------------------------
  * Compiler helpers
