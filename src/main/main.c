@@ -1,0 +1,108 @@
+/* main.c - entry point of the weir binary: records the start time, dispatches to the
+ * subcommand, and owns the small helpers every subcommand shares (error printing, log
+ * configuration, stop signals). */
+#define _GNU_SOURCE
+#include "main/main.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int64_t wr_main_start_us;
+
+void wr_main_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("weir: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void wr_main_apply_log_config(const wr_config *cfg)
+{
+    wr_log_configure((wr_log_level)wr_config_int(cfg, "log.level"),
+                     (wr_log_format)wr_config_int(cfg, "log.format"), STDERR_FILENO);
+}
+
+/* Signals are turned into a call of on_stop on a thread that waits in sigwait, so the stop
+ * path may take locks and allocate. */
+static void (*stop_fn)(void *);
+static void *stop_arg;
+static wr_thread stop_thread;
+static sigset_t stop_set;
+
+static void *stop_waiter(void *arg)
+{
+    (void)arg;
+    int sig = 0;
+    bool stopped = false;
+    for (;;) {
+        if (sigwait(&stop_set, &sig) != 0) continue;
+        if (!stopped) {
+            stopped = true;
+            wr_log(WR_LOG_INFO, "main", "received %s, stopping", strsignal(sig));
+            if (stop_fn) stop_fn(stop_arg);
+        } else {
+            /* A second signal: the user insists. */
+            _exit(130);
+        }
+    }
+    return NULL;
+}
+
+int wr_main_on_stop_signal(void (*on_stop)(void *), void *arg)
+{
+    stop_fn = on_stop;
+    stop_arg = arg;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    /* Block in this thread before any other thread starts, so every thread inherits it. */
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+    int rc = wr_thread_start(&stop_thread, "weir-signals", stop_waiter, NULL);
+    if (rc == WR_OK) pthread_detach(stop_thread.tid);
+    return rc;
+}
+
+static int usage(FILE *f)
+{
+    fputs("usage: weir <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  run FILE.sql [--set KEY=VALUE]... [--parallelism N]   run a SQL job\n"
+          "  demo [--rows N] [--rate R] [--parallelism N] [--sink print|blackhole] [--json]\n"
+          "                                                        run the built-in demo job\n"
+          "  help [TOPIC]                                          help (topics: config)\n"
+          "  version                                               print the version\n",
+          f);
+    return f == stderr ? WR_EXIT_USAGE : WR_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    wr_main_start_us = wr_mono_us();
+    if (argc < 2) return usage(stderr);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0) return wr_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "demo") == 0) return wr_cmd_demo(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return wr_cmd_help(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+        return wr_cmd_version(argc - 1, argv + 1);
+    static const char *const cmds[] = {"run", "demo", "help", "version", "sql", "explain",
+                                       "nexmark", "serve", "app", NULL};
+    for (size_t i = 0; cmds[i]; i++) {
+        if (strcmp(cmd, cmds[i]) == 0) {
+            wr_main_error("'%s' is not implemented yet in this version", cmd);
+            return WR_EXIT_USAGE;
+        }
+    }
+    const char *s = wr_suggest(cmd, cmds);
+    if (s) wr_main_error("unknown command '%s'; did you mean '%s'?", cmd, s);
+    else wr_main_error("unknown command '%s'", cmd);
+    usage(stderr);
+    return WR_EXIT_USAGE;
+}

@@ -1,0 +1,31 @@
+/* main.h - the weir command line: one function per subcommand (cmd_<name>.c). Each returns
+ * the process exit status: 0 success, 1 the job failed, 2 usage, SQL or configuration
+ * error (INTERFACES.md). */
+#ifndef WR_MAIN_H
+#define WR_MAIN_H
+
+#include "base/base.h"
+#include "config/config.h"
+
+#define WR_EXIT_OK 0
+#define WR_EXIT_FAILED 1
+#define WR_EXIT_USAGE 2
+
+#define WEIR_VERSION "0.1.0"
+
+int wr_cmd_run(int argc, char **argv);
+int wr_cmd_demo(int argc, char **argv);
+int wr_cmd_help(int argc, char **argv);
+int wr_cmd_version(int argc, char **argv);
+
+/* Print "weir: message" to stderr. */
+void wr_main_error(const char *fmt, ...) WR_PRINTF(1, 2);
+/* Apply log.level/log.format of the config to the logger. */
+void wr_main_apply_log_config(const wr_config *cfg);
+/* Install SIGINT/SIGTERM handlers that call on_stop(arg) once (from a helper thread, not
+ * from the signal handler). */
+int wr_main_on_stop_signal(void (*on_stop)(void *), void *arg);
+/* Process start time (wr_mono_us at the top of main). */
+extern int64_t wr_main_start_us;
+
+#endif
