@@ -2,6 +2,7 @@
  * suggestions, environment overrides, reset, and the generated documentation. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
