@@ -35,7 +35,7 @@ static void test_pow10(void **state)
     for (int n = 0; n <= 38; n++) {
         assert_true(wr_pow10_i128(n) == p);
         if (n <= 18) assert_true(wr_pow10_i64(n) == (int64_t)p);
-        p *= 10;
+        if (n < 38) p *= 10;
     }
 }
 
