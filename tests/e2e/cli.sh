@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# cli.sh - the weir binary: exit codes and messages for bad usage, settings validation, and
+# the demo job's results (every generated event is counted exactly once, at parallelism 1
+# and 4, and the two give the same windows).
+set -u
+weir=${WEIR_BIN:?WEIR_BIN not set}
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # check NAME EXPECTED_STATUS EXPECTED_STDERR_SUBSTRING -- command...
+  local name=$1 want=$2 text=$3
+  shift 4
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local st=$?
+  if [ "$st" != "$want" ]; then
+    echo "FAIL $name: exit $st, expected $want"; cat "$tmp/err"; fails=$((fails + 1)); return
+  fi
+  if [ -n "$text" ] && ! grep -qF -- "$text" "$tmp/err" "$tmp/out"; then
+    echo "FAIL $name: output lacks '$text'"; cat "$tmp/err"; fails=$((fails + 1)); return
+  fi
+  echo "ok   $name"
+}
+
+check version 0 "weir " -- "$weir" version
+check help-config 0 "pipeline.auto-watermark-interval" -- "$weir" help config
+check no-command 2 "usage" -- "$weir"
+check unknown-command 2 "did you mean 'demo'" -- "$weir" dmeo
+check run-missing-file 2 "cannot read" -- "$weir" run "$tmp/nope.sql"
+echo "SELECT 1;" > "$tmp/q.sql"
+check run-not-yet 2 "not implemented" -- "$weir" run "$tmp/q.sql"
+check run-bad-set 2 "did you mean 'parallelism.default'" -- "$weir" run "$tmp/q.sql" --set parallelism.defualt=2
+check demo-bad-rows 2 "--rows" -- "$weir" demo --rows abc
+check demo-bad-setting 2 "expected an integer" -- "$weir" demo --set weir.batch-rows=lots
+
+# The demo: 20000 events at 10 ms of event time each = 200 s; 10 s windows. Every event
+# is counted once, so the counts of all printed rows add up to the number of events.
+for p in 1 4; do
+  "$weir" demo --rows 20000 --rate 0 --parallelism $p --set datagen.seed=7 >"$tmp/demo$p" 2>"$tmp/demo$p.err"
+  st=$?
+  if [ $st != 0 ]; then echo "FAIL demo p=$p: exit $st"; cat "$tmp/demo$p.err"; fails=$((fails + 1)); continue; fi
+  total=$(sed -E 's/^[0-9]+> //' "$tmp/demo$p" | awk -F', ' '/^\+I\[/ { gsub(/\]/, "", $4); s += $4 } END { print s + 0 }')
+  windows=$(sed -E 's/^[0-9]+> //' "$tmp/demo$p" | awk -F', ' '{print $2}' | sort -u | wc -l)
+  if [ "$total" != 20000 ] || [ "$windows" != 20 ]; then
+    echo "FAIL demo p=$p: counts add up to $total over $windows windows (want 20000 over 20)"; fails=$((fails + 1))
+  else
+    echo "ok   demo p=$p"
+  fi
+done
+if [ -s "$tmp/demo1" ] && [ -s "$tmp/demo4" ]; then
+  if diff <(sort "$tmp/demo1") <(sed -E 's/^[0-9]+> //' "$tmp/demo4" | sort) >/dev/null; then
+    echo "ok   demo p=1 equals p=4"
+  else
+    echo "FAIL demo: parallelism 1 and 4 differ"; fails=$((fails + 1))
+  fi
+fi
+exit $fails
