@@ -516,6 +516,76 @@ static void test_alloc_failure(void **state)
     leak_end(lc);
 }
 
+/* ENOMEM while copying views in the dependency fallback: an error, and nothing released. */
+static void test_depend_overflow_enomem(void **state)
+{
+    (void)state;
+    leak_check lc = leak_start();
+    wr_schema *s = str_schema();
+    wr_batch *dst = wr_batch_new(s, 16, NULL);
+    for (int k = 0; k <= WR_BATCH_MAX_DEPS; k++) {
+        wr_batch *src = one_string_batch(s, "a string long enough to matter");
+        WR_VEC_STR(&dst->cols[1])[k] = WR_VEC_STR(&src->cols[1])[0];
+        wr_vec_set_valid(&dst->cols[1], k, true);
+        dst->len = k + 1;
+        if (k == WR_BATCH_MAX_DEPS) {
+            wr_mem_fail_after(1);
+            assert_int_equal(wr_batch_depend(dst, src), WR_ENOMEM);
+            wr_mem_fail_off();
+            assert_int_equal(dst->ndeps, WR_BATCH_MAX_DEPS);
+            assert_int_equal(atomic_load(&src->refs), 1);
+            assert_int_equal(wr_batch_depend(dst, src), 0);
+            assert_int_equal(dst->ndeps, 1);
+        } else {
+            assert_int_equal(wr_batch_depend(dst, src), 0);
+        }
+        wr_batch_release(src);
+    }
+    for (int k = 0; k <= WR_BATCH_MAX_DEPS; k++) {
+        wr_value v;
+        wr_vec_get(&dst->cols[1], k, &v);
+        assert_int_equal(v.s.len, 30);
+        assert_memory_equal(v.s.ptr, "a string long enough to matter", 30);
+    }
+    wr_batch_release(dst);
+    wr_schema_free(s);
+    leak_end(lc);
+}
+
+/* Fail each allocation in turn across a mix of operations: every failure is reported and
+ * nothing leaks. */
+static void test_alloc_failure_sweep(void **state)
+{
+    (void)state;
+    leak_check lc = leak_start();
+    wr_schema *s = test_schema();
+    for (int64_t k = 1; k < 40; k++) {
+        wr_mem_fail_after(k);
+        wr_batch *b = wr_batch_new(s, 64, NULL), *sl = NULL, *f = NULL;
+        bool ok = b != NULL;
+        for (uint32_t i = 0; ok && i < 64; i++) {
+            char name[80];
+            memset(name, 'n', sizeof name);
+            wr_value v = {.s = wr_strv_make(name, (uint32_t)(i % 2 ? 80 : 3))};
+            ok = wr_batch_set(b, 1, i, &v) == 0;
+        }
+        if (ok) {
+            b->len = 64;
+            sl = wr_batch_slice(b, 3, 40);
+            uint8_t sel[64];
+            for (int i = 0; i < 64; i++)
+                sel[i] = i % 3 == 0;
+            f = wr_batch_filter(b, sel);
+        }
+        wr_mem_fail_off();
+        wr_batch_release(f);
+        wr_batch_release(sl);
+        wr_batch_release(b);
+    }
+    wr_schema_free(s);
+    leak_end(lc);
+}
+
 static void test_rowkind(void **state)
 {
     (void)state;
@@ -545,6 +615,8 @@ int main(void)
         cmocka_unit_test(test_slice),
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test(test_depend_overflow_enomem),
+        cmocka_unit_test(test_alloc_failure_sweep),
         cmocka_unit_test(test_rowkind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
