@@ -244,7 +244,7 @@ static int tvf_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *
 
 static int tvf_emit_chunk(wtvf *s, wr_op_ctx *ctx, wr_batch *in, uint32_t m, wr_error *err)
 {
-    wr_batch *out = wr_batch_new(s->out_schema, m, NULL);
+    wr_batch *out = wr_batch_new(s->out_schema, m, s->mem);
     if (!out) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
     const uint32_t *idx = s->idx;
     bool strings = false;
@@ -338,7 +338,7 @@ static void tvf_close(void *state)
     wr_free(s);
 }
 
-const wr_op_vt wr_window_tvf_vt = {
+const wr_op_vt wr_op_window_tvf_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "window_tvf",
     .description = "window table function (TUMBLE/HOP/CUMULATE): appends window_start, "

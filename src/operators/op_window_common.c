@@ -935,7 +935,7 @@ static void copy_col(wr_batch *dst, uint32_t dc, const wr_batch *src, uint32_t s
 
 static int wout_new_batch(wout *o, wr_error *err)
 {
-    o->cur = wr_batch_new(o->out_schema, o->batch_rows, NULL);
+    o->cur = wr_batch_new(o->out_schema, o->batch_rows, o->mem);
     if (!o->cur) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
     return WR_OK;
 }
@@ -1012,7 +1012,7 @@ static int wout_write_chunk(wout *o, const wrow *rows, uint32_t m, wr_error *err
                                 (uint32_t)o->agg_col0, row0, err);
             if (rc) return rc;
         } else {
-            wr_batch *sb = wr_batch_new(o->agg_schema, m, NULL);
+            wr_batch *sb = wr_batch_new(o->agg_schema, m, o->mem);
             if (!sb) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
             rc = wr_agg_results(o->layout, (const uint8_t *const *)o->accs, m, sb, 0, 0, err);
             if (rc == WR_OK) {
