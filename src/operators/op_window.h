@@ -133,7 +133,7 @@ int wr_window_session_keys_check(const uint32_t *partition, uint32_t npartition,
 
 /* The window aggregation operator (config: wr_window_agg_config). TUMBLE/HOP/CUMULATE are
  * computed on slices, SESSION on merging sessions per key. */
-extern const wr_op_vt wr_op_window_agg_vt;
+extern const wr_op_vt wr_window_agg_vt;
 
 /* ------------------------------------------------------------------------------------------
  * Stand-alone window TVF: SELECT * FROM TUMBLE/HOP/CUMULATE(...). Output = every input
@@ -154,6 +154,6 @@ int wr_window_tvf_check(const wr_window_tvf_config *c, const wr_schema *in, wr_e
 int wr_window_tvf_schema(const wr_window_tvf_config *c, const wr_schema *in, wr_schema **out,
                          wr_error *err);
 
-extern const wr_op_vt wr_op_window_tvf_vt;
+extern const wr_op_vt wr_window_tvf_vt;
 
 #endif

@@ -497,7 +497,7 @@ static void window_agg_close(void *state)
         slicing_close(state);
 }
 
-const wr_op_vt wr_op_window_agg_vt = {
+const wr_op_vt wr_window_agg_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "window_agg",
     .description = "window aggregation (TUMBLE/HOP/CUMULATE on slices, SESSION merging)",

@@ -338,7 +338,7 @@ static void tvf_close(void *state)
     wr_free(s);
 }
 
-const wr_op_vt wr_op_window_tvf_vt = {
+const wr_op_vt wr_window_tvf_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "window_tvf",
     .description = "window table function (TUMBLE/HOP/CUMULATE): appends window_start, "

@@ -204,7 +204,7 @@ void wr_window_stats_fired(wr_window_stats *s, wstats_pub *last, uint64_t fired)
 int wr_window_agg_common_open(const wr_window_agg_config *cfg, wr_op_ctx *ctx,
                               wr_agg_layout **layout, wkey_codec *codec, wout *out, wr_error *err);
 
-/* The session implementation (op_session.c) behind wr_op_window_agg_vt. Its state starts with
+/* The session implementation (op_session.c) behind wr_window_agg_vt. Its state starts with
  * an int holding WR_WINDOW_SESSION, the slicing state's with its window kind. */
 int wr_session_agg_open(void **state, wr_op_ctx *ctx, const wr_window_agg_config *cfg,
                         wr_error *err);
