@@ -277,8 +277,9 @@ static int encode_keys(ga_state *st, const wr_batch *in, const uint32_t *keys, u
     }
     if (total > UINT32_MAX) return WR_ELIMIT;
     st->koff[n] = (uint32_t)total;
-    if (total > st->kbuf_cap) {
-        size_t cap = wr_next_pow2(total);
+    if (total > st->kbuf_cap || !st->kbuf) {
+        /* Never NULL, even for zero-length keys (global aggregation). */
+        size_t cap = wr_next_pow2(WR_MAX(total, 16));
         uint8_t *nb = wr_realloc_owned(st->mem, st->kbuf, cap);
         if (!nb) return WR_ENOMEM;
         st->kbuf = nb;
