@@ -1,0 +1,591 @@
+/* expr_string.c - string function kernels. Strings are UTF-8; functions that Flink defines
+ * in characters (CHAR_LENGTH, SUBSTRING, LPAD, POSITION, ...) count code points, not bytes.
+ * Results that are a piece of an argument (SUBSTRING, TRIM, LEFT, RIGHT, SPLIT_INDEX) are
+ * views into the argument; everything else is built in the scratch buffer and copied into
+ * the evaluation arena (the output batch's). Case mapping covers ASCII, Latin-1, Greek and
+ * Cyrillic. */
+#define _GNU_SOURCE
+#include "expr/expr_internal.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define MAX_RESULT (64u << 20) /* 64 MiB: REPEAT/LPAD beyond this fail instead of exhausting */
+
+static inline uint32_t u8len(unsigned char b)
+{
+    return b < 0x80 ? 1 : b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
+
+/* Decode one code point at p (n bytes available); *adv = bytes consumed. Invalid bytes
+ * decode as themselves. */
+static uint32_t u8dec(const char *p, uint32_t n, uint32_t *adv)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    uint32_t l = u8len(s[0]);
+    if (l > n) l = 1;
+    *adv = l;
+    switch (l) {
+    case 2:
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    case 3:
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    case 4:
+        return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+               ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    default:
+        return s[0];
+    }
+}
+
+static int u8enc(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static uint32_t nchars(wr_strv s)
+{
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < s.len; i++)
+        c += ((unsigned char)s.ptr[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* Byte offset of character k (clamped to the end). */
+static uint32_t char_off(wr_strv s, uint64_t k)
+{
+    uint32_t off = 0;
+    while (k > 0 && off < s.len) {
+        off += u8len((unsigned char)s.ptr[off]);
+        k--;
+    }
+    return off > s.len ? s.len : off;
+}
+
+static uint32_t cp_upper(uint32_t c)
+{
+    if (c >= 'a' && c <= 'z') return c - 32;
+    if (c < 0x80) return c;
+    if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
+    if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;
+    if (c == 0x3C2) return 0x3A3;
+    if (c >= 0x430 && c <= 0x44F) return c - 32;
+    if (c >= 0x450 && c <= 0x45F) return c - 80;
+    return c;
+}
+
+static uint32_t cp_lower(uint32_t c)
+{
+    if (c >= 'A' && c <= 'Z') return c + 32;
+    if (c < 0x80) return c;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
+    if (c >= 0x410 && c <= 0x42F) return c + 32;
+    if (c >= 0x400 && c <= 0x40F) return c + 80;
+    return c;
+}
+
+static bool cp_alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int oom(wr_expr_ctx *c)
+{
+    return wr_expr_fail(c, WR_ENOMEM, "out of memory");
+}
+
+static int map_case(wr_expr_ctx *c, wr_strv s, int mode, wr_strv *out)
+{
+    wr_buf *b = &c->s->buf;
+    wr_buf_clear(b);
+    if (wr_buf_reserve(b, s.len + 4) < 0) return oom(c);
+    bool start = true;
+    for (uint32_t i = 0; i < s.len;) {
+        unsigned char ch = (unsigned char)s.ptr[i];
+        if (ch < 0x80) {
+            char o = (char)ch;
+            if (mode == 0 && ch >= 'a' && ch <= 'z') o = (char)(ch - 32);
+            if (mode == 1 && ch >= 'A' && ch <= 'Z') o = (char)(ch + 32);
+            if (mode == 2) {
+                bool an = cp_alnum(ch);
+                o = (char)(an ? (start ? cp_upper(ch) : cp_lower(ch)) : ch);
+                start = !an;
+            }
+            b->ptr[b->len++] = o;
+            i++;
+            continue;
+        }
+        uint32_t adv, cp = u8dec(s.ptr + i, s.len - i, &adv);
+        uint32_t m = cp;
+        if (mode == 0) m = cp_upper(cp);
+        if (mode == 1) m = cp_lower(cp);
+        if (mode == 2) {
+            m = start ? cp_upper(cp) : cp_lower(cp);
+            start = false;
+        }
+        if (m == cp || adv != (uint32_t)u8enc(m, (char[4]){0})) {
+            memcpy(b->ptr + b->len, s.ptr + i, adv);
+            b->len += adv;
+        } else {
+            b->len += (size_t)u8enc(m, b->ptr + b->len);
+        }
+        i += adv;
+    }
+    return wr_expr_str_out(c, out, b->ptr, b->len);
+}
+
+static bool in_set(uint32_t cp, wr_strv set)
+{
+    for (uint32_t i = 0; i < set.len;) {
+        uint32_t adv, x = u8dec(set.ptr + i, set.len - i, &adv);
+        if (x == cp) return true;
+        i += adv;
+    }
+    return false;
+}
+
+static wr_strv trim(wr_strv s, wr_strv set, int mode)
+{
+    uint32_t lo = 0, hi = s.len;
+    if (mode != WR_TRIM_TRAILING) {
+        while (lo < hi) {
+            uint32_t adv, cp = u8dec(s.ptr + lo, hi - lo, &adv);
+            if (!in_set(cp, set)) break;
+            lo += adv;
+        }
+    }
+    if (mode != WR_TRIM_LEADING) {
+        while (hi > lo) {
+            uint32_t st = hi - 1;
+            while (st > lo && ((unsigned char)s.ptr[st] & 0xC0) == 0x80)
+                st--;
+            uint32_t adv, cp = u8dec(s.ptr + st, hi - st, &adv);
+            if (!in_set(cp, set)) break;
+            hi = st;
+        }
+    }
+    return wr_strv_make(s.ptr + lo, hi - lo);
+}
+
+/* Flink's substringSQL: 1-based start, negative start counts from the end, 0 acts as 1;
+ * a negative length yields NULL. */
+static bool substring(wr_strv s, int64_t pos, int64_t len, wr_strv *out)
+{
+    if (len < 0) return false;
+    if (s.len == 0) {
+        *out = s;
+        return true;
+    }
+    int64_t n = nchars(s), start;
+    if (pos > 0) {
+        start = pos - 1;
+        if (start >= n) {
+            *out = wr_strv_make(s.ptr, 0);
+            return true;
+        }
+    } else if (pos < 0) {
+        start = n + pos;
+        if (start < 0) {
+            *out = wr_strv_make(s.ptr, 0);
+            return true;
+        }
+    } else {
+        start = 0;
+    }
+    int64_t end = (n - start) < len ? n : start + len;
+    uint32_t b0 = char_off(s, (uint64_t)start);
+    uint32_t b1 = b0 + char_off(wr_strv_make(s.ptr + b0, s.len - b0), (uint64_t)(end - start));
+    *out = wr_strv_make(s.ptr + b0, b1 - b0);
+    return true;
+}
+
+static const char *find(const char *hay, size_t hn, const char *nd, size_t nn)
+{
+    if (nn == 0) return hay;
+    if (nn > hn) return NULL;
+    return memmem(hay, hn, nd, nn);
+}
+
+/* 1-based character position of needle in hay at or after character `start`; 0 when
+ * absent. */
+static int64_t position(wr_strv nd, wr_strv hay, int64_t start)
+{
+    if (start < 1) return 0;
+    uint32_t off = char_off(hay, (uint64_t)(start - 1));
+    if ((int64_t)nchars(wr_strv_make(hay.ptr, off)) < start - 1) return 0;
+    const char *f = find(hay.ptr + off, hay.len - off, nd.ptr, nd.len);
+    if (!f) return 0;
+    return (int64_t)nchars(wr_strv_make(hay.ptr, (uint32_t)(f - hay.ptr))) + 1;
+}
+
+static int pad(wr_expr_ctx *c, wr_strv s, int64_t len, wr_strv p, bool left, wr_strv *out,
+               bool *null)
+{
+    *null = false;
+    if (len < 0 || p.len == 0) {
+        *null = true;
+        return 0;
+    }
+    int64_t sn = nchars(s);
+    uint64_t pn = nchars(p);
+    wr_buf *b = &c->s->buf;
+    wr_buf_clear(b);
+    if ((uint64_t)len * 4 > MAX_RESULT)
+        return wr_expr_fail(c, WR_ELIMIT, "%s: result longer than %u bytes", left ? "LPAD" : "RPAD",
+                            MAX_RESULT);
+    int64_t npad = len > sn ? len - sn : 0;
+    int64_t keep = len < sn ? len : sn;
+    uint32_t sb = char_off(s, (uint64_t)keep);
+    if (!left && wr_buf_append(b, s.ptr, sb) < 0) return oom(c);
+    for (int64_t k = 0; k < npad;) {
+        uint64_t take = (uint64_t)(npad - k) < pn ? (uint64_t)(npad - k) : pn;
+        if (wr_buf_append(b, p.ptr, char_off(p, take)) < 0) return oom(c);
+        k += (int64_t)take;
+    }
+    if (left && wr_buf_append(b, s.ptr, sb) < 0) return oom(c);
+    return wr_expr_str_out(c, out, b->ptr, b->len);
+}
+
+static bool split_index(wr_strv s, wr_strv sep, int64_t idx, wr_strv *out)
+{
+    if (idx < 0 || s.len == 0) return false;
+    if (sep.len == 0) {
+        if (idx != 0) return false;
+        *out = s;
+        return true;
+    }
+    const char *p = s.ptr, *end = s.ptr + s.len;
+    for (int64_t k = 0;; k++) {
+        const char *f = find(p, (size_t)(end - p), sep.ptr, sep.len);
+        const char *tok_end = f ? f : end;
+        if (k == idx) {
+            *out = wr_strv_make(p, (uint32_t)(tok_end - p));
+            return true;
+        }
+        if (!f) return false;
+        p = f + sep.len;
+    }
+}
+
+static bool is_class(wr_strv s, int cls)
+{
+    if (s.len == 0) return false;
+    if (cls == WR_SC_DECIMAL) {
+        uint32_t i = 0;
+        if (s.ptr[i] == '+' || s.ptr[i] == '-') i++;
+        bool digits = false, dot = false;
+        for (; i < s.len; i++) {
+            char ch = s.ptr[i];
+            if (ch >= '0' && ch <= '9') {
+                digits = true;
+            } else if (ch == '.' && !dot) {
+                dot = true;
+            } else if ((ch == 'e' || ch == 'E') && digits) {
+                i++;
+                if (i < s.len && (s.ptr[i] == '+' || s.ptr[i] == '-')) i++;
+                if (i >= s.len) return false;
+                for (; i < s.len; i++)
+                    if (s.ptr[i] < '0' || s.ptr[i] > '9') return false;
+                return true;
+            } else {
+                return false;
+            }
+        }
+        return digits;
+    }
+    for (uint32_t i = 0; i < s.len;) {
+        uint32_t adv, cp = u8dec(s.ptr + i, s.len - i, &adv);
+        bool ok = cls == WR_SC_DIGIT ? (cp >= '0' && cp <= '9')
+                                     : ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+                                        (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7));
+        if (!ok) return false;
+        i += adv;
+    }
+    return true;
+}
+
+int wr_expr_k_string(wr_expr_ctx *c, const wr_expr_insn *I)
+{
+    wr_vec *D = c->R[I->dst];
+    uint32_t nw = c->nw;
+    const wr_vec *A = I->nargs > 0 ? wr_expr_arg(c, I, 0) : NULL;
+    const wr_vec *B = I->nargs > 1 ? wr_expr_arg(c, I, 1) : NULL;
+    const wr_vec *C = I->nargs > 2 ? wr_expr_arg(c, I, 2) : NULL;
+    const wr_strv *s = A && A->phys == WR_PHYS_STR ? A->data : NULL;
+    const wr_strv *t = B && B->phys == WR_PHYS_STR ? B->data : NULL;
+    wr_strv *o = D->phys == WR_PHYS_STR ? D->data : NULL;
+    wr_buf *b = &c->s->buf;
+    int rc = 0;
+    switch (I->op) {
+    case WR_OP_CONCAT: {
+        const int32_t *args = wr_expr_args(c, I);
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            size_t total = 0;
+            for (uint32_t k = 0; k < I->nargs; k++)
+                total += WR_VEC_STR(c->R[args[k]])[i].len;
+            if (total > MAX_RESULT)
+                return wr_expr_fail(c, WR_ELIMIT, "CONCAT: result longer than %u bytes",
+                                    MAX_RESULT);
+            char *p = total ? wr_arena_alloc_aligned(c->arena, total, 1) : NULL;
+            if (total && !p) return oom(c);
+            size_t off = 0;
+            for (uint32_t k = 0; k < I->nargs; k++) {
+                wr_strv x = WR_VEC_STR(c->R[args[k]])[i];
+                if (x.len) memcpy(p + off, x.ptr, x.len);
+                off += x.len;
+            }
+            o[i] = total ? wr_strv_make(p, (uint32_t)total) : wr_strv_make("", 0);
+        }
+        return 0;
+    }
+    case WR_OP_CONCAT_WS: {
+        /* NULL only when the separator is NULL; NULL arguments are skipped */
+        const int32_t *args = wr_expr_args(c, I);
+        memcpy(D->validity, A->validity, nw * sizeof(uint64_t));
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_buf_clear(b);
+            bool first = true;
+            for (uint32_t k = 1; k < I->nargs; k++) {
+                const wr_vec *v = c->R[args[k]];
+                if (!wr_vec_valid(v, i)) continue;
+                if (!first && wr_buf_append(b, s[i].ptr, s[i].len) < 0) return oom(c);
+                wr_strv x = WR_VEC_STR(v)[i];
+                if (wr_buf_append(b, x.ptr, x.len) < 0) return oom(c);
+                first = false;
+            }
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
+        }
+        return 0;
+    }
+    case WR_OP_CHAR_LENGTH:
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            WR_VEC_I32(D)[i] = (int32_t)nchars(s[i]);
+        }
+        return 0;
+    case WR_OP_UPPER:
+    case WR_OP_LOWER:
+    case WR_OP_INITCAP: {
+        int mode = I->op == WR_OP_UPPER ? 0 : I->op == WR_OP_LOWER ? 1 : 2;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            if ((rc = map_case(c, s[i], mode, &o[i])) < 0) return rc;
+        }
+        return 0;
+    }
+    case WR_OP_TRIM: {
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_strv set = t ? t[i] : wr_strv_make(" ", 1);
+            o[i] = trim(s[i], set, (int)I->imm);
+        }
+        return 0;
+    }
+    case WR_OP_SUBSTRING: {
+        const int64_t *pos = wr_expr_as_i64(c, B, 0);
+        const int64_t *len = C ? wr_expr_as_i64(c, C, 1) : NULL;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            if (!substring(s[i], pos[i], len ? len[i] : INT32_MAX, &o[i]))
+                wr_vec_set_valid(D, i, false);
+        }
+        return 0;
+    }
+    case WR_OP_POSITION: {
+        const int64_t *st = C ? wr_expr_as_i64(c, C, 0) : NULL;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            WR_VEC_I32(D)[i] = (int32_t)position(s[i], t[i], st ? st[i] : 1);
+        }
+        return 0;
+    }
+    case WR_OP_REPLACE: {
+        const wr_strv *r = C->data;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_strv x = s[i], from = t[i], to = r[i];
+            if (from.len == 0) {
+                o[i] = x;
+                continue;
+            }
+            wr_buf_clear(b);
+            const char *p = x.ptr, *end = x.ptr + x.len, *f;
+            while ((f = find(p, (size_t)(end - p), from.ptr, from.len)) != NULL) {
+                if (wr_buf_append(b, p, (size_t)(f - p)) < 0 ||
+                    wr_buf_append(b, to.ptr, to.len) < 0)
+                    return oom(c);
+                if (b->len > MAX_RESULT)
+                    return wr_expr_fail(c, WR_ELIMIT, "REPLACE: result too long");
+                p = f + from.len;
+            }
+            if (wr_buf_append(b, p, (size_t)(end - p)) < 0) return oom(c);
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
+        }
+        return 0;
+    }
+    case WR_OP_LPAD:
+    case WR_OP_RPAD: {
+        const int64_t *len = wr_expr_as_i64(c, B, 0);
+        const wr_strv *p = C->data;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            bool null;
+            if ((rc = pad(c, s[i], len[i], p[i], I->op == WR_OP_LPAD, &o[i], &null)) < 0) return rc;
+            if (null) wr_vec_set_valid(D, i, false);
+        }
+        return 0;
+    }
+    case WR_OP_REPEAT: {
+        const int64_t *k = wr_expr_as_i64(c, B, 0);
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            if (k[i] <= 0 || s[i].len == 0) {
+                o[i] = wr_strv_make("", 0);
+                continue;
+            }
+            if ((uint64_t)k[i] * s[i].len > MAX_RESULT)
+                return wr_expr_fail(c, WR_ELIMIT, "REPEAT: result longer than %u bytes",
+                                    MAX_RESULT);
+            size_t total = (size_t)k[i] * s[i].len;
+            char *q = wr_arena_alloc_aligned(c->arena, total, 1);
+            if (!q) return oom(c);
+            for (int64_t r = 0; r < k[i]; r++)
+                memcpy(q + (size_t)r * s[i].len, s[i].ptr, s[i].len);
+            o[i] = wr_strv_make(q, (uint32_t)total);
+        }
+        return 0;
+    }
+    case WR_OP_REVERSE:
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_strv x = s[i];
+            wr_buf_clear(b);
+            if (wr_buf_reserve(b, x.len + 1) < 0) return oom(c);
+            uint32_t w = x.len;
+            for (uint32_t k = 0; k < x.len;) {
+                uint32_t l = u8len((unsigned char)x.ptr[k]);
+                if (k + l > x.len) l = x.len - k;
+                w -= l;
+                memcpy(b->ptr + w, x.ptr + k, l);
+                k += l;
+            }
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, x.len)) < 0) return rc;
+        }
+        return 0;
+    case WR_OP_LEFT:
+    case WR_OP_RIGHT: {
+        const int64_t *k = wr_expr_as_i64(c, B, 0);
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_strv x = s[i];
+            if (k[i] <= 0) {
+                o[i] = wr_strv_make(x.ptr, 0);
+                continue;
+            }
+            if (I->op == WR_OP_LEFT) {
+                o[i] = wr_strv_make(x.ptr, char_off(x, (uint64_t)k[i]));
+            } else {
+                int64_t n = nchars(x);
+                uint32_t off = k[i] >= n ? 0 : char_off(x, (uint64_t)(n - k[i]));
+                o[i] = wr_strv_make(x.ptr + off, x.len - off);
+            }
+        }
+        return 0;
+    }
+    case WR_OP_SPLIT_INDEX: {
+        const int64_t *k = wr_expr_as_i64(c, C, 0);
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            if (!split_index(s[i], t[i], k[i], &o[i])) wr_vec_set_valid(D, i, false);
+        }
+        return 0;
+    }
+    case WR_OP_ASCII:
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            uint32_t adv;
+            WR_VEC_I32(D)[i] = s[i].len ? (int32_t)u8dec(s[i].ptr, s[i].len, &adv) : 0;
+        }
+        return 0;
+    case WR_OP_CHR: {
+        const int64_t *k = wr_expr_as_i64(c, A, 0);
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            if (k[i] < 0) {
+                o[i] = wr_strv_make("", 0);
+                continue;
+            }
+            char tmp[4];
+            int l = u8enc((uint32_t)(k[i] & 0xFF), tmp);
+            if ((rc = wr_expr_str_out(c, &o[i], tmp, (size_t)l)) < 0) return rc;
+        }
+        return 0;
+    }
+    case WR_OP_IS_CLASS:
+        for (uint32_t i = 0; i < c->n; i++)
+            WR_VEC_U8(D)[i] = wr_vec_valid(A, i) && is_class(s[i], (int)I->imm);
+        for (uint32_t w = 0; w < nw; w++)
+            D->validity[w] = ~0ull;
+        return 0;
+    case WR_OP_HEX: {
+        static const char hexd[] = "0123456789ABCDEF";
+        const int64_t *v = I->imm == 0 ? wr_expr_as_i64(c, A, 0) : NULL;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_buf_clear(b);
+            if (v) {
+                if (wr_buf_printf(b, "%" PRIX64, (uint64_t)v[i]) < 0) return oom(c);
+            } else {
+                for (uint32_t k = 0; k < s[i].len; k++) {
+                    unsigned char ch = (unsigned char)s[i].ptr[k];
+                    if (wr_buf_putc(b, hexd[ch >> 4]) < 0 || wr_buf_putc(b, hexd[ch & 15]) < 0)
+                        return oom(c);
+                }
+            }
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
+        }
+        return 0;
+    }
+    case WR_OP_BIN: {
+        const int64_t *v = wr_expr_as_i64(c, A, 0);
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            char tmp[65];
+            uint64_t x = (uint64_t)v[i];
+            int k = 64;
+            tmp[k] = 0;
+            do {
+                tmp[--k] = (char)('0' + (x & 1));
+                x >>= 1;
+            } while (x);
+            if ((rc = wr_expr_str_out(c, &o[i], tmp + k, (size_t)(64 - k))) < 0) return rc;
+        }
+        return 0;
+    }
+    default:
+        return wr_expr_fail(c, WR_EINTERNAL, "internal: %s is not a string kernel",
+                            wr_expr_op_names[I->op]);
+    }
+}
