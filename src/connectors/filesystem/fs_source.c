@@ -1,0 +1,241 @@
+/* fs_source.c - the filesystem source. The files listed when the source is made are its
+ * splits, in path-name order; split i belongs to subtask i % parallelism, and a subtask
+ * reads its splits one after the other. A file is read with large read(2) calls into one
+ * buffer that the format decodes in place into batches; a record cut by the buffer end is
+ * moved to the front and completed by the next read (the buffer grows for records longer
+ * than it, up to WR_FS_MAX_RECORD). The source counts lines as the format consumes them, so
+ * a parse error names the file, line and column; with the format's ignore-parse-errors the
+ * skipped records are counted with wr_source_count_errors. Each batch carries its split id
+ * so that the runtime keeps one watermark per file. */
+#include "connectors/filesystem/fs_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FS_READ_BUF (1u << 20)
+
+static void fs_source_config_free(void *p)
+{
+    wr_fs_source_config *c = p;
+    if (!c) return;
+    wr_free(c->root);
+    wr_fs_free_list(c->files, c->nfiles);
+    wr_schema_free(c->schema);
+    wr_free(c);
+}
+
+int wr_fs_make_source(const wr_options *o, const wr_schema *schema, wr_source_def *out,
+                      wr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = wr_connector_validate(&wr_connector_filesystem, o, schema, err);
+    if (rc) return rc;
+    wr_fs_source_config *c = wr_calloc(1, sizeof *c);
+    if (!c) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+    if ((rc = wr_format_choose(o, "format", "filesystem", &c->fmt, err))) goto fail;
+    /* The format must be able to read every column (checked now, not at the first file). */
+    void *dec = NULL;
+    if ((rc = c->fmt.vt->decoder_new(&c->fmt.cfg, schema, &dec, err))) goto fail;
+    c->fmt.vt->decoder_free(dec);
+    if ((rc = wr_fs_local_path(wr_options_get(o, "path"), &c->root, err))) goto fail;
+    if ((rc = wr_fs_list_files(c->root, &c->files, &c->nfiles, err))) goto fail;
+    if (!(c->schema = wr_schema_copy(schema))) {
+        rc = wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        goto fail;
+    }
+    out->vt = &wr_connector_filesystem_source;
+    out->cfg = c;
+    out->cfg_free = fs_source_config_free;
+    out->bounded = true;
+    return WR_OK;
+fail:
+    fs_source_config_free(c);
+    return rc;
+}
+
+typedef struct fs_src {
+    const wr_fs_source_config *cfg;
+    const wr_schema *schema;
+    uint32_t par, batch_rows;
+    wr_mem_owner *mem;
+    uint32_t next; /* next split index of this subtask */
+    int32_t split; /* split being read, -1 if none */
+    int fd;
+    char *buf;
+    size_t cap, start, end; /* unread bytes are buf[start, end) */
+    bool eof;
+    uint64_t line; /* 1-based line number of buf[start] */
+    void *dec;
+} fs_src;
+
+static int fs_open(void **state, wr_source_ctx *ctx, const void *config, wr_error *err)
+{
+    const wr_fs_source_config *cfg = config;
+    fs_src *s = wr_calloc(1, sizeof *s);
+    if (!s) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+    s->cfg = cfg;
+    s->schema = wr_source_schema(ctx);
+    s->par = wr_source_parallelism(ctx);
+    if (!s->par) s->par = 1;
+    s->next = wr_source_subtask(ctx);
+    s->batch_rows = wr_source_batch_rows(ctx);
+    if (!s->batch_rows) s->batch_rows = WR_BATCH_DEFAULT_ROWS;
+    s->mem = wr_source_mem(ctx);
+    s->split = -1;
+    s->fd = -1;
+    int rc = cfg->fmt.vt->decoder_new(&cfg->fmt.cfg, s->schema, &s->dec, err);
+    if (rc) {
+        wr_free(s);
+        return rc;
+    }
+    *state = s;
+    return WR_OK;
+}
+
+static void fs_close(void *state)
+{
+    fs_src *s = state;
+    if (!s) return;
+    if (s->fd >= 0) close(s->fd);
+    if (s->dec) s->cfg->fmt.vt->decoder_free(s->dec);
+    wr_free(s->buf);
+    wr_free(s);
+}
+
+static const char *cur_path(const fs_src *s)
+{
+    return s->cfg->files[s->split];
+}
+
+static int open_next(fs_src *s, wr_error *err)
+{
+    s->split = (int32_t)s->next;
+    s->next += s->par;
+    s->fd = open(cur_path(s), O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0)
+        return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "filesystem: cannot open '%s': %s",
+                            cur_path(s), strerror(errno));
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    if (!s->buf) {
+        s->buf = wr_malloc(FS_READ_BUF);
+        if (!s->buf) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        s->cap = FS_READ_BUF;
+    }
+    s->start = s->end = 0;
+    s->eof = false;
+    s->line = 1;
+    return WR_OK;
+}
+
+static void close_split(fs_src *s)
+{
+    if (s->fd >= 0) close(s->fd);
+    s->fd = -1;
+}
+
+/* Keep the unread bytes, and read more behind them. */
+static int fill(fs_src *s, wr_error *err)
+{
+    if (s->start > 0) {
+        memmove(s->buf, s->buf + s->start, s->end - s->start);
+        s->end -= s->start;
+        s->start = 0;
+    }
+    if (s->end == s->cap) {
+        if (s->cap >= WR_FS_MAX_RECORD)
+            return wr_error_set(err, WR_ELIMIT, WR_DOMAIN_USER,
+                                "%s:%" PRIu64 ": a record is longer than %u MiB", cur_path(s),
+                                s->line, WR_FS_MAX_RECORD >> 20);
+        size_t cap = s->cap * 2;
+        char *b = wr_realloc(s->buf, cap);
+        if (!b) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        s->buf = b;
+        s->cap = cap;
+    }
+    for (;;) {
+        ssize_t r = read(s->fd, s->buf + s->end, s->cap - s->end);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0)
+            return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,
+                                "filesystem: reading '%s' failed: %s", cur_path(s),
+                                strerror(errno));
+        if (r == 0) s->eof = true;
+        s->end += (size_t)r;
+        return WR_OK;
+    }
+}
+
+static int fs_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_error *err)
+{
+    fs_src *s = state;
+    memset(out, 0, sizeof *out);
+    int rc;
+    if (s->fd < 0) {
+        if (s->next >= s->cfg->nfiles) {
+            out->end = true;
+            out->split = -1;
+            return WR_OK;
+        }
+        if ((rc = open_next(s, err))) return rc;
+    }
+    wr_batch *b = wr_batch_new(s->schema, s->batch_rows, s->mem);
+    if (!b) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+    b->split = s->split;
+    out->split = s->split;
+    for (;;) {
+        if (s->start == s->end && !s->eof) {
+            if ((rc = fill(s, err))) goto fail;
+            continue;
+        }
+        wr_decode_result res;
+        size_t avail = s->end - s->start;
+        rc = s->cfg->fmt.vt->decode(s->dec, s->buf + s->start, avail, s->eof, b, &res, err);
+        if (res.skipped) wr_source_count_errors(ctx, res.skipped);
+        if (rc == WR_EPARSE) {
+            wr_error_prefix(err, "%s:%" PRIu64 ":%u: ", cur_path(s), s->line + res.err_line,
+                            res.err_col);
+            goto fail;
+        }
+        if (rc) goto fail;
+        s->start += res.consumed;
+        s->line += res.lines;
+        if (b->len == b->cap || res.full) break;
+        if (s->eof && s->start == s->end) {
+            out->split_done = true;
+            close_split(s);
+            break;
+        }
+        if (s->eof && res.consumed == 0) {
+            /* The format must consume everything at the end of a file; never spin. */
+            rc = wr_error_set(err, WR_EINTERNAL, WR_DOMAIN_INTERNAL,
+                              "%s:%" PRIu64 ": the %s format stopped before the end of the file",
+                              cur_path(s), s->line, s->cfg->fmt.vt->name);
+            goto fail;
+        }
+        if ((rc = fill(s, err))) goto fail;
+    }
+    if (b->len) {
+        out->batch = b;
+    } else {
+        wr_batch_release(b);
+    }
+    if (out->split_done && s->next >= s->cfg->nfiles) out->end = true;
+    return WR_OK;
+fail:
+    wr_batch_release(b);
+    return rc;
+}
+
+const wr_source_vt wr_connector_filesystem_source = {
+    .abi_version = WR_ABI_VERSION,
+    .name = "filesystem",
+    .description = "Reads the files of a directory, each file a split",
+    .open = fs_open,
+    .poll = fs_poll,
+    .close = fs_close,
+};
