@@ -686,7 +686,8 @@ int64_t wr_wtab_upsert(wtab *t, uint64_t hash, const uint8_t *key, uint32_t len,
         uint32_t v = t->slots[s];
         if (!v) break;
         const wtab_ent *e = wr_wtab_ent(t, v - 1);
-        if (e->hash == hash && e->key_len == len && memcmp(t->keys + e->key_off, key, len) == 0) {
+        if (e->hash == hash && e->key_len == len &&
+            (len == 0 || memcmp(t->keys + e->key_off, key, len) == 0)) {
             *inserted = false;
             return (int64_t)(v - 1);
         }
@@ -734,7 +735,7 @@ static void wtab_compact_keys(wtab *t)
     size_t at = 0;
     for (uint32_t i = 0; i < t->n; i++) {
         wtab_ent *e = wr_wtab_ent(t, i);
-        memcpy(nk + at, t->keys + e->key_off, e->key_len);
+        if (e->key_len) memcpy(nk + at, t->keys + e->key_off, e->key_len);
         e->key_off = (uint32_t)at;
         at += e->key_len;
     }

@@ -106,7 +106,8 @@ static inline int64_t wr_wtab_find(const wtab *t, uint64_t hash, const uint8_t *
         uint32_t v = t->slots[s];
         if (!v) return -1;
         const wtab_ent *e = wr_wtab_ent(t, v - 1);
-        if (e->hash == hash && e->key_len == len && memcmp(t->keys + e->key_off, key, len) == 0)
+        if (e->hash == hash && e->key_len == len &&
+            (len == 0 || memcmp(t->keys + e->key_off, key, len) == 0))
             return (int64_t)(v - 1);
         s = (s + 1) & t->mask;
     }
