@@ -72,7 +72,7 @@ static void task_free(wr_rt_task *t)
     wr_free(t->ops);
     if (t->src) wr_rt_source_free(t);
     wr_free(t->src);
-    for (uint32_t i = 0; i < t->nouts; i++)
+    for (uint32_t i = 0; t->outs && i < t->nouts; i++)
         wr_free(t->outs[i].chans);
     wr_free(t->outs);
     wr_free(t->in);
@@ -181,12 +181,14 @@ static int build(wr_job_exec *x, wr_error *err)
     uint32_t *filled = NULL;
     if (!base) goto fail;
 
+    uint32_t ntasks = 0;
     for (uint32_t c = 0; c < p->nchains; c++) {
-        base[c] = x->ntasks;
-        x->ntasks += job->v[p->members[p->chain_start[c]]]->parallelism;
+        base[c] = ntasks;
+        ntasks += job->v[p->members[p->chain_start[c]]]->parallelism;
     }
-    x->tasks = wr_calloc_owned(&x->mem, x->ntasks, sizeof *x->tasks);
+    x->tasks = wr_calloc_owned(&x->mem, ntasks, sizeof *x->tasks);
     if (!x->tasks) goto fail;
+    x->ntasks = ntasks;
     for (uint32_t c = 0; c < p->nchains; c++) {
         uint32_t par = job->v[p->members[p->chain_start[c]]]->parallelism;
         for (uint32_t s = 0; s < par; s++) {
@@ -217,7 +219,10 @@ static int build(wr_job_exec *x, wr_error *err)
         wr_rt_task *t = x->tasks[i];
         if (t->nouts) {
             t->outs = wr_calloc_owned(&x->mem, t->nouts, sizeof *t->outs);
-            if (!t->outs) goto fail;
+            if (!t->outs) {
+                t->nouts = 0;
+                goto fail;
+            }
         }
         if (t->nin) {
             t->in = wr_calloc_owned(&x->mem, t->nin, sizeof *t->in);

@@ -16,9 +16,9 @@
 #include "base/base.h"
 #include "types/types.h"
 
-#define WR_ABI_VERSION 1
-#define WR_WATERMARK_MIN INT64_MIN
-#define WR_WATERMARK_MAX INT64_MAX
+#define WR_ABI_VERSION             1
+#define WR_WATERMARK_MIN           INT64_MIN
+#define WR_WATERMARK_MAX           INT64_MAX
 #define WR_DEFAULT_MAX_PARALLELISM 128
 
 typedef struct wr_job wr_job;
@@ -40,7 +40,8 @@ typedef struct wr_op_vt {
     uint32_t abi_version; /* WR_ABI_VERSION */
     const char *name;
     const char *description;
-    /* Create the instance state from the vertex config (shared, read-only). */
+    /* Create the instance state from the vertex config (shared, read-only). On failure open
+     * releases what it allocated: close is called only after a successful open. */
     int (*open)(void **state, wr_op_ctx *ctx, const void *config, wr_error *err);
     /* A batch arrived on input `input` (0 for single-input operators). */
     int (*process)(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in, wr_error *err);
@@ -53,14 +54,14 @@ typedef struct wr_op_vt {
     int (*on_timer)(void *state, wr_op_ctx *ctx, wr_time_domain domain, int64_t ts,
                     uint64_t payload, wr_error *err);
     /* Every input ended (after the final WR_WATERMARK_MAX): flush what is buffered. May be
-     * NULL. */
+     * NULL. Not called when the job is cancelled (then the operator only gets close). */
     int (*finish)(void *state, wr_op_ctx *ctx, wr_error *err);
     void (*close)(void *state);
 } wr_op_vt;
 
 /* Services of the runtime for the operator running in ctx. */
-int wr_op_emit(wr_op_ctx *ctx, wr_batch *b);         /* takes the reference, b may be empty */
-int wr_op_emit_watermark(wr_op_ctx *ctx, int64_t wm); /* ignored unless it increases */
+int wr_op_emit(wr_op_ctx *ctx, wr_batch *b);           /* takes the reference, b may be empty */
+int wr_op_emit_watermark(wr_op_ctx *ctx, int64_t wm);  /* ignored unless it increases */
 int64_t wr_op_current_watermark(const wr_op_ctx *ctx); /* WR_WATERMARK_MIN before any */
 /* Register a timer; event-time timers fire when the watermark reaches ts (ts <= wm),
  * processing-time timers when the wall clock (wr_wall_us) reaches ts. Same (domain, ts,
@@ -71,11 +72,11 @@ uint32_t wr_op_parallelism(const wr_op_ctx *ctx);
 uint32_t wr_op_max_parallelism(const wr_op_ctx *ctx);
 const wr_schema *wr_op_input_schema(const wr_op_ctx *ctx, uint32_t input);
 const wr_schema *wr_op_output_schema(const wr_op_ctx *ctx);
-uint32_t wr_op_batch_rows(const wr_op_ctx *ctx); /* preferred rows per output batch */
-wr_mem_owner *wr_op_mem(wr_op_ctx *ctx);         /* charge state memory here */
-void wr_op_count_late(wr_op_ctx *ctx, uint64_t n); /* numLateRecordsDropped */
+uint32_t wr_op_batch_rows(const wr_op_ctx *ctx);     /* preferred rows per output batch */
+wr_mem_owner *wr_op_mem(wr_op_ctx *ctx);             /* charge state memory here */
+void wr_op_count_late(wr_op_ctx *ctx, uint64_t n);   /* numLateRecordsDropped */
 void wr_op_count_errors(wr_op_ctx *ctx, uint64_t n); /* numRecordsInErrors (skipped records) */
-const char *wr_op_name(const wr_op_ctx *ctx);      /* vertex name, for messages */
+const char *wr_op_name(const wr_op_ctx *ctx);        /* vertex name, for messages */
 
 /* ------------------------------------------------------------------------------------------
  * Sources. A source instance per subtask reads the splits it owns (it decides which from
@@ -95,6 +96,7 @@ typedef struct wr_source_vt {
     uint32_t abi_version;
     const char *name;
     const char *description;
+    /* As for operators: close is called only after a successful open. */
     int (*open)(void **state, wr_source_ctx *ctx, const void *config, wr_error *err);
     /* Fill *out; at most wr_source_batch_rows rows per batch. */
     int (*poll)(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_error *err);
@@ -175,8 +177,8 @@ void wr_batch_hash_keys(const wr_batch *b, const uint32_t *keys, uint32_t nkeys,
  * Execution
  * ---------------------------------------------------------------------------------------- */
 typedef struct wr_job_opts {
-    uint32_t workers;        /* 0 = number of cores */
-    uint32_t batch_rows;     /* 0 = WR_BATCH_DEFAULT_ROWS */
+    uint32_t workers;         /* 0 = number of cores */
+    uint32_t batch_rows;      /* 0 = WR_BATCH_DEFAULT_ROWS */
     uint32_t channel_batches; /* channel capacity in batches; 0 = 16 */
 } wr_job_opts;
 
@@ -208,7 +210,9 @@ void wr_job_stats_free(wr_job_stats *s);
 typedef struct wr_job_exec wr_job_exec;
 /* Start running; returns immediately. */
 int wr_job_start(wr_job *job, const wr_job_opts *opts, wr_job_exec **out, wr_error *err);
-/* Ask the job to stop (sources end, in-flight data drains, the job finishes normally). */
+/* Ask the job to stop (sources end, in-flight data drains, the job finishes normally).
+ * Unlike the end of a bounded input, no WR_WATERMARK_MAX is sent and operators' finish is
+ * not called, so windows and timers that are not due do not fire; operators are closed. */
 void wr_job_cancel(wr_job_exec *x);
 /* Wait for the end. Returns WR_OK when every task finished, or the first task's error.
  * Stats (optional) are filled. Frees the execution. */

@@ -254,15 +254,17 @@ int wr_rt_task_arm(wr_rt_task *t, int64_t deadline, int64_t now)
     return WR_OK;
 }
 
-/* End of the chain's input: with drained, every operator first reaches WR_WATERMARK_MAX
- * (firing all event timers); then finish is called in chain order, so what operator k
- * flushes reaches operator k+1 before k+1 finishes; then END goes to every output. */
+/* End of the chain's input. Drained (the input is exhausted): every operator first reaches
+ * WR_WATERMARK_MAX (firing all event timers), then finish is called in chain order, so what
+ * operator k flushes reaches operator k+1 before k+1 finishes. Cancelled: neither (finish
+ * would flush windows and buffers as if the input were complete). Then END goes to every
+ * output. */
 int wr_rt_end_chain(wr_rt_task *t, bool drained)
 {
     int rc = WR_OK;
     for (uint32_t k = 0; drained && k < t->nops && rc == WR_OK; k++)
         rc = chain_watermark(t, k, WR_WATERMARK_MAX);
-    for (uint32_t k = 0; k < t->nops && rc == WR_OK; k++) {
+    for (uint32_t k = 0; drained && k < t->nops && rc == WR_OK; k++) {
         wr_op_ctx *c = &t->ops[k];
         if (!c->v->op_vt->finish) continue;
         wr_error e;
