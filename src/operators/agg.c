@@ -362,29 +362,6 @@ static inline int str_cmp(const char *a, uint32_t alen, const char *b, uint32_t 
     return (alen > blen) - (alen < blen);
 }
 
-/* Read row i of a VC_I64 vector as its int64 form. */
-static inline int64_t vec_i64(const wr_vec *v, uint32_t i)
-{
-    switch ((wr_phys)v->phys) {
-    case WR_PHYS_U8:
-        return WR_VEC_U8(v)[i];
-    case WR_PHYS_I8:
-        return WR_VEC_I8(v)[i];
-    case WR_PHYS_I16:
-        return WR_VEC_I16(v)[i];
-    case WR_PHYS_I32:
-        return WR_VEC_I32(v)[i];
-    case WR_PHYS_I64:
-        return WR_VEC_I64(v)[i];
-    case WR_PHYS_F32:
-        return dbl_key(WR_VEC_F32(v)[i]);
-    case WR_PHYS_F64:
-        return dbl_key(WR_VEC_F64(v)[i]);
-    default:
-        return 0;
-    }
-}
-
 /* Loop helper: run BODY with T bound to the C type of a VC_I64 physical type and KEY(x)
  * turning a T into the int64 form. */
 #define KEY_INT(x) ((int64_t)(x))

@@ -671,12 +671,67 @@ static void test_random_changelog(void **unused)
     wr_schema_free(in);
 }
 
+/* Injected allocation failures anywhere in a job (state, accumulators, batches, runtime)
+ * fail it with an error, never crash, and leak nothing. */
+static void test_alloc_failures(void **unused)
+{
+    int64_t live0 = wr_mem_live_allocs();
+    wr_schema *in = schema5();
+    const int64_t live1 = wr_mem_live_allocs();
+    uint32_t keys[] = {0};
+    wr_agg_spec aggs[] = {agg(WR_AGG_COUNT_STAR, -1, in), agg(WR_AGG_MIN, 4, in),
+                          agg(WR_AGG_MAX, 4, in), agg(WR_AGG_COUNT_DISTINCT, 4, in),
+                          agg(WR_AGG_SUM, 1, in)};
+    aggs[1].retract = aggs[2].retract = true;
+    static const char *batches[] = {
+        "+I|a|1|1.00|true|pear;+I|b|5|2.00|NULL|fig;+I|a|3|0.50|false|apple",
+        "+I|c|1|1.00|true|kiwi;-D|a|1|1.00|true|pear;+I|b|2|2.00|true|zzz",
+        "-D|b|5|2.00|NULL|fig;+I|a|NULL|NULL|NULL|NULL",
+    };
+    int failed = 0, ok = 0;
+    for (int64_t n = 1; n < 100000 && ok < 3; n += 1 + n / 8) {
+        wr_error err = {0};
+        wr_group_agg_cfg *cfg = wr_group_agg_cfg_new(keys, 1, aggs, 5, true, &err);
+        wr_schema *out = wr_group_agg_output_schema(cfg, in, &err);
+        th_sink *sink = th_sink_new(1);
+        wr_job *job = wr_job_new("alloc-failures");
+        int s = wr_job_add_source(job, "src", &th_source_vt, source_of(in, batches, 3),
+                                  th_source_cfg_free, in, 1, NULL);
+        int a = wr_job_add_op(job, "agg", &wr_op_group_agg_vt, cfg, wr_group_agg_cfg_free, out, 2);
+        int k = wr_job_add_op(job, "sink", &th_sink_vt, sink, NULL, out, 1);
+        assert_int_equal(wr_job_connect(job, s, a, 0, WR_EDGE_HASH, keys, 1), 0);
+        assert_int_equal(wr_job_connect(job, a, k, 0, WR_EDGE_REBALANCE, NULL, 0), 0);
+        wr_job_opts opts = {.workers = 2};
+        wr_mem_fail_after(n);
+        int rc = wr_job_run(job, &opts, NULL, &err);
+        wr_mem_fail_off();
+        if (rc == 0) {
+            ok++;
+            char *final = th_apply_changelog(sink);
+            assert_string_equal(final, "a, 2, apple, apple, 1, 3\n"
+                                       "b, 1, zzz, zzz, 1, 2\n"
+                                       "c, 1, kiwi, kiwi, 1, 1\n");
+            free(final);
+        } else {
+            failed++;
+        }
+        wr_job_free(job);
+        wr_schema_free(out);
+        th_sink_free(sink);
+        assert_int_equal(wr_mem_live_allocs(), live1);
+    }
+    assert_true(failed > 5);
+    assert_true(ok > 0);
+    wr_schema_free(in);
+    assert_int_equal(wr_mem_live_allocs(), live0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changelog_sequence), cmocka_unit_test(test_filter_types_global),
         cmocka_unit_test(test_can_two_phase),      cmocka_unit_test(test_random_append),
-        cmocka_unit_test(test_random_changelog),
+        cmocka_unit_test(test_random_changelog),   cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

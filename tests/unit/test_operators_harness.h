@@ -73,23 +73,33 @@ static inline wr_batch *th_batch(const wr_schema *s, const char *const *rows, ui
     return b;
 }
 
-/* "+I[a, 1, null]" for row r of b (columns [0, ncols)). */
-static inline char *th_format_row(const wr_batch *b, uint32_t r, uint32_t c0, uint32_t ncols,
-                                  bool with_kind)
+/* "+I[a, 1, null]" for row r of b (columns [c0, c0+ncols)); NULL when an allocation fails
+ * (tests inject failures; a sink must not assert from a worker thread). */
+static inline char *th_format_row_try(const wr_batch *b, uint32_t r, uint32_t c0, uint32_t ncols,
+                                      bool with_kind)
 {
     wr_buf out;
     wr_buf_init(&out);
+    int rc = 0;
     if (with_kind) {
-        wr_buf_append_c(&out, wr_rowkind_str((wr_rowkind)b->rowkind[r]));
-        wr_buf_putc(&out, '[');
+        rc |= wr_buf_append_c(&out, wr_rowkind_str((wr_rowkind)b->rowkind[r]));
+        rc |= wr_buf_putc(&out, '[');
     }
     for (uint32_t c = c0; c < c0 + ncols; c++) {
-        if (c > c0) wr_buf_append_c(&out, ", ");
-        assert_int_equal(wr_vec_format(&b->cols[c], r, WR_STYLE_PRINT, &out), 0);
+        if (c > c0) rc |= wr_buf_append_c(&out, ", ");
+        rc |= wr_vec_format(&b->cols[c], r, WR_STYLE_PRINT, &out);
     }
-    if (with_kind) wr_buf_putc(&out, ']');
-    char *s = strdup(out.ptr ? out.ptr : "");
+    if (with_kind) rc |= wr_buf_putc(&out, ']');
+    char *s = rc < 0 ? NULL : strdup(out.ptr ? out.ptr : "");
     wr_buf_free(&out);
+    return s;
+}
+
+static inline char *th_format_row(const wr_batch *b, uint32_t r, uint32_t c0, uint32_t ncols,
+                                  bool with_kind)
+{
+    char *s = th_format_row_try(b, r, c0, ncols, with_kind);
+    assert_non_null(s);
     return s;
 }
 
@@ -251,9 +261,19 @@ static inline int th_sink_process(void *state, wr_op_ctx *ctx, uint32_t input, w
             s->vals = realloc(s->vals, s->cap * sizeof(char *));
             s->kinds = realloc(s->kinds, s->cap);
         }
-        s->lines[s->n] = th_format_row(in, r, 0, in->ncols, true);
-        s->keys[s->n] = th_format_row(in, r, 0, s->nkeys, false);
-        s->vals[s->n] = th_format_row(in, r, 0, in->ncols, false);
+        char *line = th_format_row_try(in, r, 0, in->ncols, true);
+        char *key = th_format_row_try(in, r, 0, s->nkeys, false);
+        char *val = th_format_row_try(in, r, 0, in->ncols, false);
+        if (!line || !key || !val) {
+            free(line);
+            free(key);
+            free(val);
+            wr_mutex_unlock(&s->mu);
+            return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "test sink: out of memory");
+        }
+        s->lines[s->n] = line;
+        s->keys[s->n] = key;
+        s->vals[s->n] = val;
         s->kinds[s->n] = in->rowkind[r];
         s->n++;
     }
