@@ -136,6 +136,14 @@ bool wr_rt_chan_pop(wr_rt_chan *c, wr_rt_msg *m)
     return true;
 }
 
+bool wr_rt_chan_nonempty(wr_rt_chan *c)
+{
+    uint64_t h = atomic_load_explicit(&c->head, memory_order_relaxed);
+    if (h != c->c_tail) return true;
+    c->c_tail = atomic_load(&c->tail);
+    return h != c->c_tail;
+}
+
 uint64_t wr_rt_chan_in_flight(wr_rt_chan *c)
 {
     return c->pushed_batches - atomic_load(&c->popped_batches);

@@ -137,6 +137,8 @@ bool wr_rt_chan_has_room(wr_rt_chan *c);
 bool wr_rt_chan_wait_room(wr_rt_chan *c);
 /* Consumer: take the next message; false when empty. Wakes a waiting producer. */
 bool wr_rt_chan_pop(wr_rt_chan *c, wr_rt_msg *m);
+/* Consumer: is a message waiting? */
+bool wr_rt_chan_nonempty(wr_rt_chan *c);
 /* Producer-side count of batches in flight (tests). */
 uint64_t wr_rt_chan_in_flight(wr_rt_chan *c);
 

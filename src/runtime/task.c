@@ -84,6 +84,8 @@ int wr_rt_route_batch(wr_rt_task *t, wr_batch *b)
         return t->err.code;
     }
     if (b->len == 0 || t->nouts == 0) {
+        if (t->nops == 0) /* a lone source: its rows end here */
+            atomic_fetch_add_explicit(&t->sink_rows, b->len, memory_order_relaxed);
         wr_batch_release(b);
         return WR_OK;
     }
@@ -406,12 +408,53 @@ static wr_rt_chan *next_input(wr_rt_task *t, wr_rt_msg *m)
     return NULL;
 }
 
+static bool has_input(wr_rt_task *t)
+{
+    for (uint32_t i = 0; i < t->nin; i++)
+        if (!t->in[i]->ended && wr_rt_chan_nonempty(t->in[i])) return true;
+    return false;
+}
+
+static bool outputs_overflowing(wr_rt_task *t)
+{
+    for (uint32_t i = 0; i < t->nouts; i++)
+        for (uint32_t j = 0; j < t->outs[i].nchans; j++)
+            if (t->outs[i].chans[j]->ovf_len > 0) return true;
+    return false;
+}
+
+/* Out of input: wait for a push, or for the next processing-time timer. */
+static int idle_wait(wr_rt_task *t)
+{
+    int64_t now = wr_mono_us();
+    int64_t dl = wr_rt_next_proc_deadline(t, now);
+    if (dl && dl <= now) return WR_RT_STEP_RERUN;
+    if (wr_rt_task_arm(t, dl, now) != WR_OK) return wr_rt_task_abort(t);
+    return WR_RT_STEP_WAIT_INPUT;
+}
+
+/* An output is full. The task is backpressured if it has work waiting (input, a due timer,
+ * or messages in overflow); otherwise it simply waits for input (a push wakes it; it then
+ * finds the output full and waits for room) and counts as idle. */
+static int blocked_wait(wr_rt_task *t)
+{
+    if (!outputs_overflowing(t) && !has_input(t)) {
+        int64_t now = wr_mono_us();
+        int64_t dl = wr_rt_next_proc_deadline(t, now);
+        if (!dl || dl > now) {
+            if (wr_rt_task_arm(t, dl, now) != WR_OK) return wr_rt_task_abort(t);
+            return WR_RT_STEP_WAIT_INPUT;
+        }
+    }
+    return wait_outputs(t, false);
+}
+
 static int op_task_step(wr_rt_task *t)
 {
     if (wr_rt_job_failed(t->x)) return wr_rt_task_abort(t);
     if (!t->opened && wr_rt_task_open(t) != WR_OK) return wr_rt_task_abort(t);
     if (t->logic_done) return wr_rt_task_finish_flush(t);
-    if (!wr_rt_outputs_flush(t) || !wr_rt_outputs_room(t)) return wait_outputs(t, false);
+    if (!wr_rt_outputs_flush(t) || !wr_rt_outputs_room(t)) return blocked_wait(t);
     if (wr_rt_fire_proc_timers(t) != WR_OK) return wr_rt_task_abort(t);
 
     int64_t t0 = wr_mono_ns();
@@ -433,13 +476,9 @@ static int op_task_step(wr_rt_task *t)
     }
     if (t->failed) return wr_rt_task_abort(t);
     if (t->logic_done) return wr_rt_task_finish_flush(t);
-    if (!wr_rt_outputs_room(t)) return wait_outputs(t, false);
+    if (!wr_rt_outputs_room(t)) return blocked_wait(t);
     if (!input_empty) return WR_RT_STEP_RERUN;
-    int64_t now = wr_mono_us();
-    int64_t dl = wr_rt_next_proc_deadline(t, now);
-    if (dl && dl <= now) return WR_RT_STEP_RERUN;
-    if (wr_rt_task_arm(t, dl, now) != WR_OK) return wr_rt_task_abort(t);
-    return WR_RT_STEP_WAIT_INPUT;
+    return idle_wait(t);
 }
 
 int wr_rt_task_step(wr_rt_task *t)

@@ -168,6 +168,7 @@ static int src_batch(wr_rt_task *t, int32_t split, wr_batch *b, int64_t now)
         rc = wr_rt_task_error(t, t->src->v->name, WR_ENOMEM, NULL);
         goto fail;
     }
+    sp->done = false; /* a split that reported done and has rows again is back in the min */
     if ((rc = candidates(t, b, split)) != WR_OK) goto fail;
     const int64_t *cand = s->cand;
     const uint64_t *valid = s->valid;

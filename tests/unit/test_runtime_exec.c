@@ -1207,6 +1207,55 @@ static void test_fan_out_and_union(void **st)
     data_free(&d);
 }
 
+static void test_deep_pipeline_small_channels(void **st)
+{
+    /* many tasks, channels of one batch, a watermark after nearly every row: exercises the
+     * overflow of control messages and the wake-ups under contention */
+    data d = data_make(20000, 5);
+    wr_schema *s = schema3();
+    collector c;
+    coll_init(&c);
+    wr_job *job = wr_job_new("deep");
+    wr_wm_spec w = wm_spec(0, 0, 0);
+    int src =
+        wr_job_add_source(job, "src", &test_src, src_cfg_for(&d, 50, TAIL_END), wr_free, s, 3, &w);
+    int a = wr_job_add_op(job, "a", &pass_vt, NULL, NULL, s, 2);
+    int b = wr_job_add_op(job, "b", &pass_vt, NULL, NULL, s, 4);
+    int k = wr_job_add_op(job, "sink", &sink_vt, &c, NULL, s, 2);
+    uint32_t key = 2;
+    assert_int_equal(wr_job_connect(job, src, a, 0, WR_EDGE_HASH, &key, 1), 0);
+    assert_int_equal(wr_job_connect(job, a, b, 0, WR_EDGE_REBALANCE, NULL, 0), 0);
+    assert_int_equal(wr_job_connect(job, b, k, 0, WR_EDGE_BROADCAST, NULL, 0), 0);
+    wr_error err;
+    wr_job_stats stats;
+    wr_job_opts o = opts(3, 1);
+    assert_int_equal(wr_job_run(job, &o, &stats, &err), WR_OK);
+    assert_int_equal(stats.ntasks, 11);
+    assert_int_equal(stats.records_out_sinks, 40000);
+    for (uint32_t i = 0; i < stats.ntasks; i++)
+        assert_true(stats.tasks[i].watermark == WR_WATERMARK_MAX);
+    wr_job_stats_free(&stats);
+    assert_int_equal(c.rows, 40000);
+    assert_int_equal(c.finishes, 2);
+    /* per sink subtask: watermarks strictly increase and end at MAX */
+    for (uint32_t sub = 0; sub < 2; sub++) {
+        int64_t wm = WR_WATERMARK_MIN;
+        for (size_t i = 0; i < c.n; i++) {
+            const ev *e = &c.evs[i];
+            if (e->sub != sub) continue;
+            if (e->kind == EV_WM) {
+                assert_true(e->ts > wm);
+                wm = e->ts;
+            }
+        }
+        assert_true(wm == WR_WATERMARK_MAX);
+    }
+    wr_job_free(job);
+    wr_schema_free(s);
+    coll_free(&c);
+    data_free(&d);
+}
+
 static void test_alloc_failures(void **st)
 {
     /* Fail the n-th allocation of a run, for every n until a run sees no failure: each run
@@ -1273,6 +1322,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failure_propagates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_unbounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fan_out_and_union, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deep_pipeline_small_channels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
