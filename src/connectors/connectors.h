@@ -154,7 +154,8 @@ typedef struct wr_source_def {
     const wr_source_vt *vt;
     void *cfg;
     void (*cfg_free)(void *cfg);
-    bool bounded; /* the source ends by itself (files, datagen with number-of-rows) */
+    bool bounded;         /* the source ends by itself (files, datagen with number-of-rows) */
+    uint32_t parallelism; /* 'scan.parallelism' when given, else 0 */
 } wr_source_def;
 
 typedef struct wr_sink_def {

@@ -378,6 +378,17 @@ static void test_option_errors(void **state)
         {"fields.id.kind", "sequence", "fields.id.min", "1",
          "option 'fields.id.min' is for random values, but column 'id' is a sequence"},
     };
+    wr_options po;
+    wr_options_init(&po);
+    wr_options_set(&po, "connector", "datagen");
+    wr_options_set(&po, "scan.parallelism", "3");
+    wr_source_def pdef;
+    wr_error perr;
+    assert_int_equal(wr_connector_make_source(&po, s, &pdef, &perr), WR_OK);
+    assert_int_equal(pdef.parallelism, 3);
+    assert_false(pdef.bounded);
+    pdef.cfg_free(pdef.cfg);
+    wr_options_free(&po);
     for (size_t i = 0; i < WR_ARRAY_LEN(cases); i++) {
         wr_options o;
         wr_options_init(&o);

@@ -375,6 +375,11 @@ static int datagen_make_source(const wr_options *o, const wr_schema *schema, wr_
             goto fail;
         bounded = true;
     }
+    if (wr_opt_is_set(o, "scan.parallelism")) {
+        int64_t par;
+        if ((rc = wr_opt_int(o, &datagen_table, "scan.parallelism", &par, err))) goto fail;
+        out->parallelism = (uint32_t)par;
+    }
     if (wr_opt_is_set(o, "seed")) {
         int64_t seed;
         if ((rc = wr_opt_int(o, &datagen_table, "seed", &seed, err))) goto fail;
@@ -392,6 +397,7 @@ static int datagen_make_source(const wr_options *o, const wr_schema *schema, wr_
     return WR_OK;
 fail:
     dg_config_free(cfg);
+    memset(out, 0, sizeof *out);
     return rc;
 }
 
