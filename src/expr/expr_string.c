@@ -230,7 +230,7 @@ static const char *find(const char *hay, size_t hn, const char *nd, size_t nn)
  * absent. */
 static int64_t position(wr_strv nd, wr_strv hay, int64_t start)
 {
-    if (start < 1) return 0;
+    if (start < 1) start = 1; /* Java's indexOf treats a negative start as 0 */
     uint32_t off = char_off(hay, (uint64_t)(start - 1));
     if ((int64_t)nchars(wr_strv_make(hay.ptr, off)) < start - 1) return 0;
     const char *f = find(hay.ptr + off, hay.len - off, nd.ptr, nd.len);
@@ -363,6 +363,10 @@ int wr_expr_k_string(wr_expr_ctx *c, const wr_expr_insn *I)
         /* NULL only when the separator is NULL; NULL arguments are skipped */
         const int32_t *args = wr_expr_args(c, I);
         memcpy(D->validity, A->validity, nw * sizeof(uint64_t));
+        D->validity[nw - 1] &= wr_expr_tail_mask(c->n);
+        if (I->mask >= 0)
+            for (uint32_t w = 0; w < nw; w++)
+                D->validity[w] &= c->R[I->mask]->validity[w];
         WR_FOR_EACH_SET(D->validity, nw, i)
         {
             wr_buf_clear(b);
@@ -426,11 +430,22 @@ int wr_expr_k_string(wr_expr_ctx *c, const wr_expr_insn *I)
         WR_FOR_EACH_SET(D->validity, nw, i)
         {
             wr_strv x = s[i], from = t[i], to = r[i];
+            wr_buf_clear(b);
             if (from.len == 0) {
-                o[i] = x;
+                /* Java's String.replace("", to) puts `to` around every character */
+                for (uint32_t k = 0; k <= x.len;) {
+                    if (wr_buf_append(b, to.ptr, to.len) < 0) return oom(c);
+                    if (k == x.len) break;
+                    uint32_t l = u8len((unsigned char)x.ptr[k]);
+                    if (k + l > x.len) l = x.len - k;
+                    if (wr_buf_append(b, x.ptr + k, l) < 0) return oom(c);
+                    k += l;
+                    if (b->len > MAX_RESULT)
+                        return wr_expr_fail(c, WR_ELIMIT, "REPLACE: result too long");
+                }
+                if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
                 continue;
             }
-            wr_buf_clear(b);
             const char *p = x.ptr, *end = x.ptr + x.len, *f;
             while ((f = find(p, (size_t)(end - p), from.ptr, from.len)) != NULL) {
                 if (wr_buf_append(b, p, (size_t)(f - p)) < 0 ||

@@ -10,7 +10,7 @@
 wr_expr *wr_expr_node_new(wr_arena *a, wr_expr_kind kind, wr_type type, wr_expr **args,
                           uint32_t nargs)
 {
-    wr_expr *e = wr_arena_alloc(a, sizeof(*e));
+    wr_expr *e = wr_arena_alloc_aligned(a, sizeof(*e), _Alignof(wr_expr));
     if (!e) return NULL;
     memset(e, 0, sizeof(*e));
     e->kind = (uint8_t)kind;

@@ -1,0 +1,150 @@
+/* test_expr_pattern.c - LIKE (fast paths, general matcher, '_' on UTF-8, ESCAPE, patterns
+ * that vary per row, invalid escapes) and the REGEXP functions (find semantics, groups,
+ * literal replacement, empty matches, invalid patterns giving NULL, per-row patterns). */
+#include "test_expr_util.h"
+
+static void like_case(tx *t, const char *s, const char *pat, const char *esc, int want)
+{
+    wr_expr *args[3] = {lit_s(t, s), lit_s(t, pat), esc ? lit_s(t, esc) : NULL};
+    wr_vec *v = eval_e(t, call_v(t, "LIKE", args, esc ? 3 : 2));
+    if (want != !!want || !wr_vec_valid(v, 0)) fail_msg("'%s' LIKE '%s': NULL", s, pat);
+    wr_value val;
+    wr_vec_get(v, 0, &val);
+    if (val.b != (want != 0)) fail_msg("'%s' LIKE '%s' should be %d", s, pat, want);
+}
+
+static void test_like_constant(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 1);
+    like_case(t, "abc", "abc", NULL, 1);
+    like_case(t, "abc", "ab", NULL, 0);
+    like_case(t, "abc", "ab%", NULL, 1);
+    like_case(t, "xbc", "ab%", NULL, 0);
+    like_case(t, "abc", "%bc", NULL, 1);
+    like_case(t, "abd", "%bc", NULL, 0);
+    like_case(t, "abc", "%b%", NULL, 1);
+    like_case(t, "ac", "%b%", NULL, 0);
+    like_case(t, "", "%", NULL, 1);
+    like_case(t, "", "_", NULL, 0);
+    like_case(t, "héllo", "h_llo", NULL, 1);
+    like_case(t, "héllo", "h__llo", NULL, 0);
+    like_case(t, "abcabd", "a%b_", NULL, 1);
+    like_case(t, "mississippi", "%iss%pi", NULL, 1);
+    like_case(t, "mississippi", "m%s%s%s%", NULL, 1);
+    like_case(t, "abc", "a%c%", NULL, 1);
+    like_case(t, "ab", "a%c", NULL, 0);
+    like_case(t, "a_c", "a\\_c", NULL, 1);
+    like_case(t, "abc", "a\\_c", NULL, 0);
+    like_case(t, "a%c", "a!%c", "!", 1);
+    like_case(t, "abc", "a!%c", "!", 0);
+    like_case(t, "a\\c", "a\\c", "", 1); /* an empty ESCAPE: no escape character */
+    like_case(t, "ABC", "abc", NULL, 0); /* case-sensitive */
+    /* a trailing escape is an error */
+    wr_expr *e = CALL(t, "LIKE", col(t, 0), lit_s(t, "ab\\"));
+    wr_expr_prog *p = NULL;
+    assert_int_equal(wr_expr_compile(&e, 1, t->schema, &p, &t->err), WR_EINVAL);
+    assert_non_null(strstr(t->err.msg, "invalid escape"));
+    tx_free(t);
+}
+
+static void test_like_columns(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[2] = {STR(), STR()};
+    tx_init(t, 2, ty, 5);
+    set_s(t, 0, 0, "apple"), set_s(t, 1, 0, "a%");
+    set_s(t, 0, 1, "banana"), set_s(t, 1, 1, "%an_n%");
+    set_s(t, 0, 2, "cherry"), set_s(t, 1, 2, "a%");
+    set_null(t, 0, 3), set_s(t, 1, 3, "%");
+    set_s(t, 0, 4, "date"), set_null(t, 1, 4);
+    wr_vec *v = eval_e(t, CALL(t, "LIKE", col(t, 0), col(t, 1)));
+    expect_b(v, 0, true), expect_b(v, 1, true), expect_b(v, 2, false);
+    expect_null(v, 3), expect_null(v, 4);
+    v = eval_e(t, CALL(t, "NOT LIKE", col(t, 0), lit_s(t, "%an%")));
+    expect_b(v, 0, true), expect_b(v, 1, false), expect_b(v, 2, true), expect_null(v, 3);
+    set_s(t, 1, 2, "x\\");
+    eval_fails(t, CALL(t, "LIKE", col(t, 0), col(t, 1)), WR_EINVAL, "invalid escape");
+    tx_free(t);
+}
+
+static void test_regexp(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[2] = {STR(), STR()};
+    tx_init(t, 2, ty, 4);
+    set_s(t, 0, 0, "abc123"), set_s(t, 1, 0, "[0-9]+");
+    set_s(t, 0, 1, "abc"), set_s(t, 1, 1, "^b");
+    set_s(t, 0, 2, "xyz"), set_s(t, 1, 2, "(");
+    set_null(t, 0, 3), set_s(t, 1, 3, "a");
+    wr_vec *v = eval_e(t, CALL(t, "REGEXP", col(t, 0), col(t, 1)));
+    expect_b(v, 0, true), expect_b(v, 1, false), expect_null(v, 2), expect_null(v, 3);
+    v = eval_e(t, CALL(t, "REGEXP", col(t, 0), lit_s(t, "b.")));
+    expect_b(v, 0, true), expect_b(v, 1, true), expect_b(v, 2, false), expect_null(v, 3);
+    v = eval_e(t, CALL(t, "REGEXP", col(t, 0), lit_s(t, "(")));
+    expect_null(v, 0), expect_null(v, 1);
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", col(t, 0), col(t, 1)));
+    expect_s(v, 0, "123"), expect_null(v, 1), expect_null(v, 2);
+
+    wr_expr *s = lit_s(t, "foothebar");
+    wr_expr *re = lit_s(t, "foo(.*?)(bar)");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", s, re, lit_i(t, 2)));
+    expect_s(v, 0, "bar");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", s, re, lit_i(t, 1)));
+    expect_s(v, 0, "the");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", s, re));
+    expect_s(v, 0, "foothebar");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", s, re, lit_i(t, 3)));
+    expect_null(v, 0);
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", s, lit_s(t, "zz(.)")));
+    expect_null(v, 0);
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "héllo"), lit_s(t, "h(.)l"), lit_i(t, 1)));
+    expect_s(v, 0, "é");
+    v = eval_e(
+        t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "a1 b22"), lit_s(t, "(\\w)(\\d+)$"), lit_i(t, 2)));
+    expect_s(v, 0, "22");
+
+    v = eval_e(t, CALL(t, "REGEXP_REPLACE", lit_s(t, "foobar"), lit_s(t, "oo|ar"), lit_s(t, "")));
+    expect_s(v, 0, "fb");
+    v = eval_e(t, CALL(t, "REGEXP_REPLACE", lit_s(t, "a1b22"), lit_s(t, "[0-9]+"), lit_s(t, "$1")));
+    expect_s(v, 0, "a$1b$1"); /* the replacement is literal */
+    v = eval_e(t, CALL(t, "REGEXP_REPLACE", lit_s(t, "abc"), lit_s(t, "x*"), lit_s(t, "-")));
+    expect_s(v, 0, "-a-b-c-");
+    v = eval_e(t, CALL(t, "REGEXP_REPLACE", lit_s(t, "héé"), lit_s(t, "é"), lit_s(t, "e")));
+    expect_s(v, 0, "hee");
+    v = eval_e(t, CALL(t, "REGEXP_REPLACE", col(t, 0), col(t, 1), lit_s(t, "#")));
+    expect_s(v, 0, "abc#"), expect_s(v, 1, "abc"), expect_null(v, 2), expect_null(v, 3);
+    tx_free(t);
+}
+
+/* More distinct per-row patterns than the cache holds. */
+static void test_regexp_cache(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[2] = {STR(), STR()};
+    tx_init(t, 2, ty, 40);
+    char pats[40][8];
+    for (uint32_t r = 0; r < 40; r++) {
+        snprintf(pats[r], sizeof pats[r], "x%u$", r % 13);
+        set_s(t, 1, r, pats[r]);
+        char s[16];
+        snprintf(s, sizeof s, "ax%u", r % 5);
+        set_s(t, 0, r, s);
+    }
+    wr_vec *v = eval_e(t, CALL(t, "REGEXP", col(t, 0), col(t, 1)));
+    for (uint32_t r = 0; r < 40; r++)
+        expect_b(v, r, r % 13 == r % 5);
+    tx_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_like_constant),
+        cmocka_unit_test(test_like_columns),
+        cmocka_unit_test(test_regexp),
+        cmocka_unit_test(test_regexp_cache),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,300 @@
+/* test_expr_string.c - string functions (UTF-8 aware), digests, base64, JSON_VALUE, and the
+ * numeric functions (ABS, SIGN, ROUND/TRUNCATE HALF_UP, CEIL/FLOOR, logarithms, RAND with
+ * java.util.Random's sequence). Every result and NULL is checked exactly. */
+#include "test_expr_util.h"
+
+/* Evaluate a constant-argument call (folded at compile time) and return its output. */
+static wr_vec *one(tx *t, wr_expr *e)
+{
+    return eval_e(t, e);
+}
+
+#define S(x)  lit_s(t, x)
+#define I(x)  lit_i(t, x)
+#define NULLS lit_null(t, STR())
+
+static void check_s(tx *t, wr_expr *e, const char *want)
+{
+    wr_vec *v = one(t, e);
+    if (want)
+        expect_s(v, 0, want);
+    else
+        expect_null(v, 0);
+}
+
+static void check_i(tx *t, wr_expr *e, int64_t want)
+{
+    expect_i(one(t, e), 0, want);
+}
+
+static void test_concat_case_length(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[2] = {STR(), STR()};
+    tx_init(t, 2, ty, 3);
+    set_s(t, 0, 0, "ab"), set_s(t, 1, 0, "cd");
+    set_null(t, 0, 1), set_s(t, 1, 1, "x");
+    set_s(t, 0, 2, ""), set_s(t, 1, 2, "");
+    wr_vec *v = eval_e(t, CALL(t, "||", col(t, 0), col(t, 1)));
+    expect_s(v, 0, "abcd"), expect_null(v, 1), expect_s(v, 2, "");
+    v = eval_e(t, CALL(t, "CONCAT", col(t, 0), S("-"), col(t, 1)));
+    expect_s(v, 0, "ab-cd"), expect_null(v, 1), expect_s(v, 2, "-");
+    v = eval_e(t, CALL(t, "CONCAT_WS", S(","), col(t, 0), col(t, 1), S("z")));
+    expect_s(v, 0, "ab,cd,z"), expect_s(v, 1, "x,z"), expect_s(v, 2, ",,z");
+    check_s(t, CALL(t, "CONCAT_WS", NULLS, S("a")), NULL);
+    check_i(t, CALL(t, "CHAR_LENGTH", S("héllo")), 5);
+    check_i(t, CALL(t, "CHARACTER_LENGTH", S("")), 0);
+    check_s(t, CALL(t, "UPPER", S("héllo wörld straße")), "HÉLLO WÖRLD STRAßE");
+    check_s(t, CALL(t, "LOWER", S("ÀB Ωmega ДОМ")), "àb ωmega дом");
+    check_s(t, CALL(t, "INITCAP", S("hello wORLD-foo bar_baz")), "Hello World-Foo Bar_Baz");
+    tx_free(t);
+}
+
+static void test_trim_substring(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 1);
+    check_s(t, CALL(t, "TRIM", S("  ab  ")), "ab");
+    check_s(t, CALL(t, "LTRIM", S("  ab  ")), "ab  ");
+    check_s(t, CALL(t, "RTRIM", S("  ab  ")), "  ab");
+    check_s(t, CALL(t, "TRIM", S("BOTH"), S("xy"), S("xyaxbyx")), "axb");
+    check_s(t, CALL(t, "TRIM", S("LEADING"), S("x"), S("xxaxx")), "axx");
+    check_s(t, CALL(t, "TRIM", S("TRAILING"), S("ö"), S("öaöö")), "öa");
+    check_s(t, CALL(t, "TRIM", S("\t a \t")), "\t a \t"); /* only spaces by default */
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(2)), "ello");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(2), I(3)), "ell");
+    check_s(t, CALL(t, "SUBSTR", S("hello"), I(-3)), "llo");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(-3), I(2)), "ll");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(0), I(2)), "he");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(10)), "");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(-10), I(3)), "");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(1), I(-1)), NULL);
+    check_s(t, CALL(t, "SUBSTRING", S("héllo"), I(2), I(2)), "él");
+    check_s(t, CALL(t, "SUBSTRING", S("hello"), I(4), I(100)), "lo");
+    check_s(t, CALL(t, "LEFT", S("héllo"), I(2)), "hé");
+    check_s(t, CALL(t, "RIGHT", S("héllo"), I(4)), "éllo");
+    check_s(t, CALL(t, "LEFT", S("hi"), I(10)), "hi");
+    check_s(t, CALL(t, "RIGHT", S("hi"), I(-1)), "");
+    tx_free(t);
+}
+
+static void test_search_replace_pad(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 1);
+    check_i(t, CALL(t, "POSITION", S("l"), S("hello")), 3);
+    check_i(t, CALL(t, "POSITION", S("z"), S("hello")), 0);
+    check_i(t, CALL(t, "POSITION", S(""), S("abc")), 1);
+    check_i(t, CALL(t, "POSITION", S("ö"), S("wörld")), 2);
+    check_i(t, CALL(t, "POSITION", S("d"), S("wörld")), 5);
+    check_i(t, CALL(t, "LOCATE", S("l"), S("hello"), I(4)), 4);
+    check_i(t, CALL(t, "LOCATE", S("l"), S("hello"), I(5)), 0);
+    check_i(t, CALL(t, "INSTR", S("hello"), S("lo")), 4);
+    check_s(t, CALL(t, "REPLACE", S("a.b.c"), S("."), S("--")), "a--b--c");
+    check_s(t, CALL(t, "REPLACE", S("aaa"), S("aa"), S("b")), "ba");
+    check_s(t, CALL(t, "REPLACE", S("abc"), S(""), S("-")), "-a-b-c-");
+    check_s(t, CALL(t, "LPAD", S("hi"), I(5), S("xy")), "xyxhi");
+    check_s(t, CALL(t, "LPAD", S("hello"), I(3), S("x")), "hel");
+    check_s(t, CALL(t, "RPAD", S("hi"), I(5), S("xy")), "hixyx");
+    check_s(t, CALL(t, "RPAD", S("hé"), I(4), S("ö")), "héöö");
+    check_s(t, CALL(t, "LPAD", S("hi"), I(-1), S("x")), NULL);
+    check_s(t, CALL(t, "LPAD", S("hi"), I(5), S("")), NULL);
+    check_s(t, CALL(t, "LPAD", S("hi"), I(0), S("x")), "");
+    check_s(t, CALL(t, "REPEAT", S("ab"), I(3)), "ababab");
+    check_s(t, CALL(t, "REPEAT", S("ab"), I(0)), "");
+    check_s(t, CALL(t, "REPEAT", S("ab"), I(-2)), "");
+    check_s(t, CALL(t, "REVERSE", S("héllo")), "olléh");
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a,b,,c"), S(","), I(0)), "a");
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a,b,,c"), S(","), I(2)), "");
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a,b,,c"), S(","), I(3)), "c");
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a,b,,c"), S(","), I(4)), NULL);
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a::b"), S("::"), I(1)), "b");
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a,b"), S(","), I(-1)), NULL);
+    check_i(t, CALL(t, "ASCII", S("A")), 65);
+    check_i(t, CALL(t, "ASCII", S("")), 0);
+    check_s(t, CALL(t, "CHR", I(65)), "A");
+    check_s(t, CALL(t, "CHR", I(321)), "A");
+    check_s(t, CALL(t, "CHR", I(233)), "é");
+    check_s(t, CALL(t, "CHR", I(-1)), "");
+    check_s(t, CALL(t, "HEX", I(255)), "FF");
+    check_s(t, CALL(t, "HEX", I(-1)), "FFFFFFFFFFFFFFFF");
+    check_s(t, CALL(t, "HEX", S("ab")), "6162");
+    check_s(t, CALL(t, "BIN", I(5)), "101");
+    check_s(t, CALL(t, "BIN", I(0)), "0");
+    tx_free(t);
+}
+
+static void test_is_class(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 6);
+    const char *vals[5] = {"123", "12a", "abc", "-1.5e3", "1.2.3"};
+    for (int i = 0; i < 5; i++)
+        set_s(t, 0, (uint32_t)i, vals[i]);
+    set_null(t, 0, 5);
+    wr_vec *d = eval_e(t, CALL(t, "IS_DIGIT", col(t, 0)));
+    wr_vec *a = eval_e(t, CALL(t, "IS_ALPHA", col(t, 0)));
+    wr_vec *m = eval_e(t, CALL(t, "IS_DECIMAL", col(t, 0)));
+    bool wd[6] = {1, 0, 0, 0, 0, 0}, wa[6] = {0, 0, 1, 0, 0, 0}, wm[6] = {1, 0, 0, 1, 0, 0};
+    for (uint32_t r = 0; r < 6; r++) {
+        expect_b(d, r, wd[r]);
+        expect_b(a, r, wa[r]);
+        expect_b(m, r, wm[r]);
+    }
+    tx_free(t);
+}
+
+static void test_digests(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 1);
+    const char *q = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    check_s(t, CALL(t, "MD5", S("")), "d41d8cd98f00b204e9800998ecf8427e");
+    check_s(t, CALL(t, "MD5", S("abc")), "900150983cd24fb0d6963f7d28e17f72");
+    check_s(t, CALL(t, "MD5", S("The quick brown fox jumps over the lazy dog")),
+            "9e107d9d372bb6826bd81d3542a419d6");
+    check_s(t, CALL(t, "SHA1", S("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    check_s(t, CALL(t, "SHA1", S(q)), "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    check_s(t, CALL(t, "SHA256", S("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    check_s(t, CALL(t, "SHA256", S("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    check_s(t, CALL(t, "SHA256", S(q)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    check_s(t, CALL(t, "TO_BASE64", S("Hello")), "SGVsbG8=");
+    check_s(t, CALL(t, "TO_BASE64", S("")), "");
+    check_s(t, CALL(t, "TO_BASE64", S("ab")), "YWI=");
+    check_s(t, CALL(t, "FROM_BASE64", S("SGVsbG8=")), "Hello");
+    check_s(t, CALL(t, "FROM_BASE64", S("SGVsbG8")), "Hello");
+    check_s(t, CALL(t, "FROM_BASE64", S("!!")), NULL);
+    tx_free(t);
+}
+
+static void test_json_value(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 2);
+    set_s(t, 0, 0,
+          "{\"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}], \"t\": true, \"n\": null},"
+          " \"e\": \"\\u00e9\", \"k y\": -1.5e3}");
+    set_s(t, 0, 1, "{\"a\": ");
+    struct {
+        const char *path, *want;
+    } cases[] = {
+        {"$.a.b[1].c", "x\"y"}, {"$.a.b[0]", "1"},  {"$['a']['b'][0]", "1"}, {"$.a.missing", NULL},
+        {"$.a", NULL},          {"$.a.t", "true"},  {"$.a.n", NULL},         {"$.e", "é"},
+        {"$['k y']", "-1.5e3"}, {"$.a.b[5]", NULL}, {"lax $.a.t", "true"},   {"a.b", NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        wr_vec *v = eval_e(t, CALL(t, "JSON_VALUE", col(t, 0), S(cases[k].path)));
+        if (cases[k].want)
+            expect_s(v, 0, cases[k].want);
+        else
+            expect_null(v, 0);
+        expect_null(v, 1); /* malformed JSON */
+    }
+    tx_free(t);
+}
+
+static void test_math(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {T(WR_TYPE_INT)};
+    tx_init(t, 1, ty, 1);
+    set_i(t, 0, 0, INT32_MIN);
+    check_i(t, CALL(t, "ABS", I(-5)), 5);
+    check_i(t, CALL(t, "ABS", col(t, 0)), INT32_MIN); /* wraps as Java's Math.abs */
+    expect_d(one(t, CALL(t, "ABS", lit_d(t, -1.5))), 0, 1.5);
+    expect_text(one(t, CALL(t, "ABS", lit_dec(t, "-1.25", 4, 2))), 0, "1.25");
+    check_i(t, CALL(t, "SIGN", I(-3)), -1);
+    expect_d(one(t, CALL(t, "SIGN", lit_d(t, 2.5))), 0, 1.0);
+    expect_text(one(t, CALL(t, "SIGN", lit_dec(t, "-2.50", 4, 2))), 0, "-1.00");
+    /* ROUND: HALF_UP on the decimal text of a double */
+    expect_d(one(t, CALL(t, "ROUND", lit_d(t, 2.675), I(2))), 0, 2.68);
+    expect_d(one(t, CALL(t, "ROUND", lit_d(t, -2.5))), 0, -3.0);
+    expect_d(one(t, CALL(t, "ROUND", lit_d(t, 0.5))), 0, 1.0);
+    expect_d(one(t, CALL(t, "ROUND", lit_d(t, 1234.5678), I(-2))), 0, 1200.0);
+    expect_d(one(t, CALL(t, "ROUND", lit_d(t, 9.995), I(2))), 0, 10.0);
+    check_i(t, CALL(t, "ROUND", I(1234), I(-2)), 1200);
+    check_i(t, CALL(t, "ROUND", I(1250), I(-2)), 1300);
+    check_i(t, CALL(t, "ROUND", I(-1250), I(-2)), -1300);
+    wr_expr *r = CALL(t, "ROUND", lit_dec(t, "1.255", 6, 3), I(2));
+    expect_type(r, "DECIMAL(6, 2) NOT NULL");
+    expect_text(one(t, r), 0, "1.26");
+    r = CALL(t, "ROUND", lit_dec(t, "9.99", 3, 2), I(1));
+    expect_type(r, "DECIMAL(3, 1) NOT NULL");
+    expect_text(one(t, r), 0, "10.0");
+    expect_text(one(t, CALL(t, "ROUND", lit_dec(t, "-1.5", 2, 1))), 0, "-2");
+    expect_text(one(t, CALL(t, "ROUND", lit_dec(t, "125.5", 4, 1), I(-1))), 0, "130");
+    expect_d(one(t, CALL(t, "TRUNCATE", lit_d(t, 2.679), I(2))), 0, 2.67);
+    expect_d(one(t, CALL(t, "TRUNCATE", lit_d(t, -2.679), I(2))), 0, -2.67);
+    expect_text(one(t, CALL(t, "TRUNCATE", lit_dec(t, "1.259", 4, 3), I(1))), 0, "1.2");
+    check_i(t, CALL(t, "TRUNCATE", I(1299), I(-2)), 1200);
+    /* CEIL / FLOOR */
+    expect_d(one(t, CALL(t, "CEIL", lit_d(t, 1.2))), 0, 2.0);
+    expect_d(one(t, CALL(t, "FLOOR", lit_d(t, -1.2))), 0, -2.0);
+    r = CALL(t, "CEIL", lit_dec(t, "-1.5", 2, 1));
+    expect_type(r, "DECIMAL(2, 0) NOT NULL");
+    expect_text(one(t, r), 0, "-1");
+    expect_text(one(t, CALL(t, "FLOOR", lit_dec(t, "-1.5", 2, 1))), 0, "-2");
+    expect_text(one(t, CALL(t, "CEIL", lit_dec(t, "1.01", 3, 2))), 0, "2");
+    check_i(t, CALL(t, "FLOOR", I(7)), 7);
+    /* DOUBLE functions */
+    expect_d(one(t, CALL(t, "POWER", I(2), I(10))), 0, 1024.0);
+    expect_d(one(t, CALL(t, "SQRT", I(16))), 0, 4.0);
+    expect_d(one(t, CALL(t, "SQRT", I(-1))), 0, NAN);
+    expect_d(one(t, CALL(t, "LN", CALL0(t, "E"))), 0, 1.0);
+    expect_d(one(t, CALL(t, "LN", I(0))), 0, -INFINITY);
+    expect_d(one(t, CALL(t, "LOG10", I(1000))), 0, 3.0);
+    expect_d(one(t, CALL(t, "LOG2", I(8))), 0, 3.0);
+    expect_d(one(t, CALL(t, "EXP", I(0))), 0, 1.0);
+    expect_d(one(t, CALL0(t, "PI")), 0, M_PI);
+    wr_value lv;
+    assert_int_equal(wr_expr_eval_constant(CALL(t, "LOG", I(2), I(1024)), &t->arena, &lv, &t->err),
+                     0);
+    assert_true(fabs(lv.d - 10.0) < 1e-12);
+    tx_free(t);
+}
+
+static void test_rand(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {T(WR_TYPE_INT)};
+    tx_init(t, 1, ty, 3);
+    /* java.util.Random(42).nextDouble() */
+    wr_vec *v = eval_e(t, CALL(t, "RAND", I(42)));
+    expect_d(v, 0, 0.7275636800328681);
+    wr_value a, b;
+    wr_vec_get(v, 1, &a);
+    wr_vec *w = eval_e(t, CALL(t, "RAND", I(42)));
+    wr_vec_get(w, 1, &b);
+    assert_true(a.d == b.d && a.d != 0.7275636800328681);
+    v = eval_e(t, CALL(t, "RAND_INTEGER", I(42), I(10)));
+    expect_i(v, 0, 0);
+    wr_vec *u = eval_e(t, CALL(t, "RAND_INTEGER", I(100)));
+    for (uint32_t r = 0; r < 3; r++) {
+        wr_vec_get(u, r, &a);
+        assert_true(!a.is_null && a.i >= 0 && a.i < 100);
+    }
+    tx_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_concat_case_length),
+        cmocka_unit_test(test_trim_substring),
+        cmocka_unit_test(test_search_replace_pad),
+        cmocka_unit_test(test_is_class),
+        cmocka_unit_test(test_digests),
+        cmocka_unit_test(test_json_value),
+        cmocka_unit_test(test_math),
+        cmocka_unit_test(test_rand),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
