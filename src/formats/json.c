@@ -54,6 +54,8 @@ typedef struct json_dec {
     uint8_t *kinds;                /* jcol_kind per column */
     uint8_t *seen;                 /* per column: present in the current object */
     uint32_t *slots;               /* name hash table: column index + 1, 0 = empty */
+    size_t *name_len;              /* per column */
+    uint32_t guess;                /* column expected next: keys usually come in schema order */
     uint32_t nslots;               /* power of two */
     wr_buf sval;                   /* unescaped string value */
     wr_buf skey;                   /* unescaped key */
@@ -78,14 +80,22 @@ static uint32_t name_hash(const char *s, size_t n)
     return h;
 }
 
-static int find_column(const json_dec *d, const char *s, size_t n)
+static int find_column(json_dec *d, const char *s, size_t n)
 {
+    uint32_t g = d->guess;
+    if (g < d->ncols && d->name_len[g] == n && memcmp(d->schema->cols[g].name, s, n) == 0) {
+        d->guess = g + 1;
+        return (int)g;
+    }
     uint32_t mask = d->nslots - 1;
     for (uint32_t h = name_hash(s, n) & mask;; h = (h + 1) & mask) {
         uint32_t slot = d->slots[h];
         if (!slot) return -1;
-        const char *name = d->schema->cols[slot - 1].name;
-        if (strlen(name) == n && memcmp(name, s, n) == 0) return (int)slot - 1;
+        uint32_t c = slot - 1;
+        if (d->name_len[c] == n && memcmp(d->schema->cols[c].name, s, n) == 0) {
+            d->guess = c + 1;
+            return (int)c;
+        }
     }
 }
 
@@ -131,6 +141,7 @@ static void json_decoder_free(void *p)
     wr_free(d->kinds);
     wr_free(d->seen);
     wr_free(d->slots);
+    wr_free(d->name_len);
     wr_buf_free(&d->sval);
     wr_buf_free(&d->skey);
     wr_buf_free(&d->tmp);
@@ -153,26 +164,30 @@ static int json_decoder_new(const void *cfgp, const wr_schema *schema, void **ou
     d->kinds = wr_calloc((size_t)d->ncols + 1, 1);
     d->seen = wr_calloc((size_t)d->ncols + 1, 1);
     d->slots = wr_calloc(d->nslots, sizeof *d->slots);
+    d->name_len = wr_calloc((size_t)d->ncols + 1, sizeof *d->name_len);
     wr_buf_init(&d->sval);
     wr_buf_init(&d->skey);
     wr_buf_init(&d->tmp);
     wr_buf_init(&d->raw);
     wr_buf_init(&d->num);
-    if (!d->kinds || !d->seen || !d->slots) {
+    if (!d->kinds || !d->seen || !d->slots || !d->name_len) {
         json_decoder_free(d);
         return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
     }
+    d->guess = UINT32_MAX; /* only the hash table while it is being built */
     for (uint32_t c = 0; c < d->ncols; c++) {
         d->kinds[c] = (uint8_t)kind_of(&schema->cols[c].type);
         const char *name = schema->cols[c].name ? schema->cols[c].name : "";
         size_t n = strlen(name);
-        if (find_column(d, name, n) >= 0) continue; /* duplicate name: first wins */
+        d->name_len[c] = schema->cols[c].name ? n : SIZE_MAX; /* unnamed: never matches */
+        if (find_column(d, name, n) >= 0) continue;           /* duplicate name: first wins */
         uint32_t mask = d->nslots - 1;
         uint32_t h = name_hash(name, n) & mask;
         while (d->slots[h])
             h = (h + 1) & mask;
         d->slots[h] = c + 1;
     }
+    d->guess = 0;
     *out = d;
     return WR_OK;
 }
@@ -841,6 +856,7 @@ static int decode_object(json_dec *d, jp *j, wr_batch *b, uint32_t row, wr_error
 {
     size_t obj_start = j->i;
     memset(d->seen, 0, d->ncols);
+    d->guess = 0;
     j->i++; /* '{' */
     skip_ws(j);
     int rc;
