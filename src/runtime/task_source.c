@@ -53,6 +53,13 @@ static bool split_min(const wr_rt_srcstate *s, int64_t *out)
 
 static int emit_wm(wr_rt_task *t, int64_t wm, int64_t now)
 {
+    if (t->ss.idle) {
+        /* Downstream ignores watermarks of an idle input: become active first. */
+        t->ss.idle = false;
+        t->ss.last_activity_us = now;
+        int rc = wr_rt_route_control(t, WR_RT_MSG_ACTIVE, 0, 0);
+        if (rc != WR_OK) return rc;
+    }
     t->ss.out_wm = wm;
     t->ss.last_emit_us = now;
     t->ss.wm_pending = false;
@@ -329,6 +336,10 @@ int wr_rt_source_step(wr_rt_task *t)
     now = wr_mono_us();
     if (!produced && w->idle_timeout_us > 0 && !s->idle &&
         now - s->last_activity_us >= w->idle_timeout_us) {
+        /* A watermark waiting for the interval goes out before the source turns idle. */
+        int64_t m;
+        if (s->wm_pending && split_min(s, &m) && m > s->out_wm && emit_wm(t, m, now) != WR_OK)
+            return wr_rt_task_abort(t);
         s->idle = true;
         if (wr_rt_route_control(t, WR_RT_MSG_IDLE, 0, 0) != WR_OK) return wr_rt_task_abort(t);
     }

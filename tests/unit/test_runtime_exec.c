@@ -45,6 +45,12 @@ typedef struct src_cfg {
     int tail;             /* after the rows: end, wait forever, or generate forever */
     _Atomic uint64_t *produced_batches;
     int fail_poll_at; /* fail the n-th poll (1-based), 0 = never */
+    /* TAIL_WAIT: once *gate is set, a second phase of rows on split 0: n2 rows with ts
+     * ts2 + i, or (repeat2) batches of rows with ts ts2 forever */
+    _Atomic int *gate;
+    uint32_t n2;
+    int64_t ts2;
+    bool repeat2;
 } src_cfg;
 
 typedef struct src_state {
@@ -57,6 +63,7 @@ typedef struct src_state {
     uint32_t next;
     int64_t gen;
     int polls;
+    bool phase2_done;
 } src_state;
 
 static int32_t row_split(const src_cfg *c, uint32_t i)
@@ -152,6 +159,21 @@ static int src_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_err
         out->end = true;
         break;
     case TAIL_WAIT:
+        if (c->gate && atomic_load(c->gate) && !s->phase2_done && s->sub == 0) {
+            uint32_t n = c->repeat2 ? 8 : c->n2;
+            wr_batch *b = wr_batch_new(wr_source_schema(ctx), n, wr_source_mem(ctx));
+            if (!b) return WR_ENOMEM;
+            for (uint32_t j = 0; j < n; j++)
+                if (put_row(b, j, 1000000 + j, c->repeat2 ? c->ts2 : c->ts2 + j, false)) {
+                    wr_batch_release(b);
+                    return WR_ENOMEM;
+                }
+            b->len = n;
+            out->batch = b;
+            out->split = 0;
+            s->phase2_done = !c->repeat2;
+            break;
+        }
         out->wait_until_us = wr_mono_us() + 20000;
         break;
     case TAIL_INFINITE: {
@@ -192,6 +214,7 @@ typedef struct collector {
     ev *evs;
     size_t n, cap;
     _Atomic int64_t max_wm;
+    _Atomic int64_t max_ts;
     _Atomic uint64_t rows;
     _Atomic uint64_t finishes;
     /* key-group check for hash edges */
@@ -288,6 +311,11 @@ static int sink_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *i
         ev e = {EV_ROW, s->sub, input, WR_VEC_I64(&in->cols[0])[i],
                 wr_vec_valid(&in->cols[1], i) ? WR_VEC_I64(&in->cols[1])[i] : INT64_MIN};
         coll_add(c, e);
+    }
+    for (uint32_t i = 0; i < in->len; i++) {
+        int64_t ts = WR_VEC_I64(&in->cols[1])[i], prev = atomic_load(&c->max_ts);
+        while (ts > prev && !atomic_compare_exchange_weak(&c->max_ts, &prev, ts))
+            ;
     }
     atomic_fetch_add(&c->rows, in->len);
     if (c->sleep_us) wr_sleep_us(c->sleep_us);
@@ -958,6 +986,48 @@ static void test_idle_input(void **st)
     data_free(&db);
 }
 
+static void test_idle_then_active(void **st)
+{
+    /* A goes idle (the watermark follows B to 999), then A has rows again at ts 2000 and
+     * keeps producing: it must be active again, so when B moves to 3009 the watermark stops
+     * at A's 2000 instead of following B. Phases are gated on what the sink has seen. */
+    data da = data_make(10, 1), db = data_make(1000, 1);
+    wr_schema *s = schema3();
+    collector c;
+    coll_init(&c);
+    _Atomic int gate_a = 0, gate_b = 0;
+    wr_job *job = wr_job_new("idle-active");
+    wr_wm_spec wa = wm_spec(0, 0, 20000), wb = wm_spec(0, 0, 0);
+    src_cfg *ca = src_cfg_for(&da, 5, TAIL_WAIT), *cb = src_cfg_for(&db, 50, TAIL_WAIT);
+    ca->gate = &gate_a;
+    ca->ts2 = 2000;
+    ca->repeat2 = true;
+    cb->gate = &gate_b;
+    cb->ts2 = 3000;
+    cb->n2 = 10;
+    int a = wr_job_add_source(job, "a", &test_src, ca, wr_free, s, 1, &wa);
+    int b = wr_job_add_source(job, "b", &test_src, cb, wr_free, s, 1, &wb);
+    int k = wr_job_add_op(job, "sink", &sink_vt, &c, NULL, s, 1);
+    wr_job_connect(job, a, k, 0, WR_EDGE_FORWARD, NULL, 0);
+    wr_job_connect(job, b, k, 1, WR_EDGE_FORWARD, NULL, 0);
+    wr_job_exec *x;
+    wr_error err;
+    assert_int_equal(wr_job_start(job, NULL, &x, &err), WR_OK);
+    WAIT_FOR(atomic_load(&c.max_wm) == 999);
+    atomic_store(&gate_a, 1);
+    WAIT_FOR(atomic_load(&c.max_ts) >= 2000);
+    atomic_store(&gate_b, 1);
+    WAIT_FOR(atomic_load(&c.max_ts) >= 3009 && atomic_load(&c.max_wm) >= 2000);
+    wr_job_cancel(x);
+    assert_int_equal(wr_job_wait(x, NULL, &err), WR_OK);
+    assert_int_equal(atomic_load(&c.max_wm), 2000);
+    wr_job_free(job);
+    wr_schema_free(s);
+    coll_free(&c);
+    data_free(&da);
+    data_free(&db);
+}
+
 static void test_end_fires_timers_in_order(void **st)
 {
     /* no watermarks from the source: every timer fires at the end (MAX), by time then
@@ -1315,6 +1385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_null_rowtime, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watermark_min_across_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_then_active, setup, teardown),
         cmocka_unit_test_setup_teardown(test_end_fires_timers_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_timers_with_watermarks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_processing_timer, setup, teardown),
