@@ -11,7 +11,8 @@
  * A batch is done in two passes: the first assigns each row to a session (merging as it
  * goes, with a union-find so that rows assigned to a session that a later row merged away
  * follow it), the second updates all accumulators with one vectorized call per aggregate.
- * Firing uses a min-heap of session ends; an entry whose session grew since is pushed back
+ * Firing uses a schedule of session ends (a FIFO for ends that arrive in order, the common
+ * case, and a min-heap for the others); an entry whose session grew since is pushed back
  * with the new end, an entry of a merged-away session is recognised by its generation. */
 #include "operators/op_window_internal.h"
 
@@ -39,7 +40,7 @@ typedef struct sagg {
     wout out;
     int64_t gap;
     int64_t done; /* sessions with end <= done have fired */
-    wtab keys;    /* group key -> aux: first session id */
+    wtab keys;    /* group key -> aux: first session id, aux2: last session id */
     wsess *ss;    /* session pool, ids index it */
     uint8_t *acc; /* accumulator of session id at acc + id * acc_size */
     uint32_t ss_n, ss_cap, nlive;
@@ -49,7 +50,12 @@ typedef struct sagg {
     uint32_t npending, pending_cap;
     uint32_t *fired;
     uint32_t nfired, fired_cap;
-    wr_heap heap; /* (end, gen << 32 | id) */
+    /* schedule of (end, gen << 32 | id): ends pushed in non-decreasing order go to the FIFO
+     * ring, the others to the heap */
+    wr_heap heap;
+    int64_t *qend;
+    uint64_t *qval;
+    uint32_t qhead, qlen, qcap; /* qcap: power of two */
     /* per-batch scratch */
     uint64_t *hash;
     uint32_t *rsess;
@@ -76,6 +82,8 @@ void wr_session_agg_close(void *state)
     wr_free(s->pending);
     wr_free(s->fired);
     wr_heap_free(&s->heap);
+    wr_free(s->qend);
+    wr_free(s->qval);
     wr_wtab_free(&s->keys);
     wr_wout_free(&s->out);
     wr_wkey_batch_free(&s->kb);
@@ -183,6 +191,54 @@ static inline uint64_t heap_val(const sagg *s, uint32_t id)
     return ((uint64_t)s->ss[id].gen << 32) | id;
 }
 
+static int sched_push(sagg *s, int64_t end, uint64_t v)
+{
+    if (s->qlen && end < s->qend[(s->qhead + s->qlen - 1) & (s->qcap - 1)])
+        return wr_heap_push(&s->heap, end, v);
+    if (s->qlen == s->qcap) {
+        uint32_t nc = s->qcap ? s->qcap * 2 : 256;
+        int64_t *ne = wr_malloc_owned(s->mem, (size_t)nc * sizeof(int64_t));
+        uint64_t *nv = ne ? wr_malloc_owned(s->mem, (size_t)nc * sizeof(uint64_t)) : NULL;
+        if (!nv) {
+            wr_free(ne);
+            return WR_ENOMEM;
+        }
+        for (uint32_t i = 0; i < s->qlen; i++) {
+            ne[i] = s->qend[(s->qhead + i) & (s->qcap - 1)];
+            nv[i] = s->qval[(s->qhead + i) & (s->qcap - 1)];
+        }
+        wr_free(s->qend);
+        wr_free(s->qval);
+        s->qend = ne;
+        s->qval = nv;
+        s->qhead = 0;
+        s->qcap = nc;
+    }
+    uint32_t at = (s->qhead + s->qlen++) & (s->qcap - 1);
+    s->qend[at] = end;
+    s->qval[at] = v;
+    return WR_OK;
+}
+
+/* Pop the smallest scheduled end if it is <= limit. */
+static bool sched_pop(sagg *s, int64_t limit, int64_t *end, uint64_t *v)
+{
+    int64_t he;
+    uint64_t hv;
+    bool h = wr_heap_peek(&s->heap, &he, &hv);
+    if (s->qlen && (!h || s->qend[s->qhead] <= he)) {
+        if (s->qend[s->qhead] > limit) return false;
+        *end = s->qend[s->qhead];
+        *v = s->qval[s->qhead];
+        s->qhead = (s->qhead + 1) & (s->qcap - 1);
+        s->qlen--;
+        return true;
+    }
+    if (!h || he > limit) return false;
+    wr_heap_pop(&s->heap, end, v);
+    return true;
+}
+
 /* ------------------------------------------------------------------------------------------
  * Processing
  * ---------------------------------------------------------------------------------------- */
@@ -210,12 +266,26 @@ static int assign_row(sagg *s, uint64_t h, const uint8_t *key, uint32_t klen, in
 {
     int64_t wend = t + s->gap;
     int64_t ki = wr_wtab_find(&s->keys, h, key, klen);
-    uint32_t prev = NONE, cur = ki >= 0 ? (uint32_t)wr_wtab_ent(&s->keys, (uint32_t)ki)->aux : NONE;
-    /* Sessions of a key never intersect one another, so the ones the new window intersects
-     * are consecutive in start order. */
-    while (cur != NONE && s->ss[cur].end < t) {
-        prev = cur;
-        cur = s->ss[cur].next;
+    uint32_t prev = NONE, cur = NONE;
+    if (ki >= 0) {
+        const wtab_ent *e = wr_wtab_ent(&s->keys, (uint32_t)ki);
+        uint32_t tail = (uint32_t)e->aux2;
+        if (s->ss[tail].start <= t) {
+            /* At or after the last session (in-order rows): no earlier session can intersect
+             * the row's window, only the last one. */
+            if (s->ss[tail].end >= t)
+                cur = tail;
+            else
+                prev = tail;
+        } else {
+            /* Sessions of a key never intersect one another, so the ones the new window
+             * intersects are consecutive in start order. */
+            cur = (uint32_t)e->aux;
+            while (cur != NONE && s->ss[cur].end < t) {
+                prev = cur;
+                cur = s->ss[cur].next;
+            }
+        }
     }
     if (cur == NONE || s->ss[cur].start > wend) {
         /* Merges with nothing: a new session, unless it has already fired. */
@@ -237,11 +307,13 @@ static int assign_row(sagg *s, uint64_t h, const uint8_t *key, uint32_t klen, in
         x->end = wend;
         x->key = (uint32_t)ki;
         x->next = cur;
+        wtab_ent *ke = wr_wtab_ent(&s->keys, (uint32_t)ki);
         if (prev == NONE)
-            wr_wtab_ent(&s->keys, (uint32_t)ki)->aux = n;
+            ke->aux = n;
         else
             s->ss[prev].next = n;
-        if (wr_heap_push(&s->heap, wend, heap_val(s, n))) goto nomem;
+        if (cur == NONE) ke->aux2 = n; /* the new last session */
+        if (sched_push(s, wend, heap_val(s, n))) goto nomem;
         *id = n;
         return WR_OK;
     }
@@ -267,6 +339,8 @@ static int assign_row(sagg *s, uint64_t h, const uint8_t *key, uint32_t klen, in
         w = &s->ss[cur];
     }
     w->next = o;
+    /* It may have absorbed the last session. */
+    if (o == NONE) wr_wtab_ent(&s->keys, s->ss[cur].key)->aux2 = cur;
     *id = cur;
     return WR_OK;
 nomem:
@@ -330,6 +404,7 @@ static void sess_unlink(sagg *s, uint32_t id)
         while (s->ss[p].next != id)
             p = s->ss[p].next;
         s->ss[p].next = s->ss[id].next;
+        if (e->aux2 == id) e->aux2 = p;
     }
     if (e->aux != NONE) return;
     uint32_t last = s->keys.n - 1;
@@ -346,7 +421,8 @@ static void session_publish(sagg *s)
     if (!s->cfg->stats) return;
     int64_t bytes = (int64_t)wr_wtab_bytes(&s->keys) +
                     (int64_t)s->ss_cap * (int64_t)(sizeof(wsess) + s->layout->acc_size) +
-                    (int64_t)s->heap.cap * (int64_t)sizeof(wr_heap_item) + (int64_t)s->free_cap * 4;
+                    (int64_t)s->heap.cap * (int64_t)sizeof(wr_heap_item) + (int64_t)s->qcap * 16 +
+                    (int64_t)s->free_cap * 4;
     wr_window_stats_publish(s->cfg->stats, &s->pub, s->nlive, s->keys.n, bytes);
     wr_window_stats_fired(s->cfg->stats, &s->pub, s->out.emitted);
 }
@@ -360,13 +436,12 @@ int wr_session_agg_fire(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
     int64_t end;
     uint64_t v;
     s->nfired = 0;
-    while (wr_heap_peek(&s->heap, &end, &v) && end <= limit) {
-        wr_heap_pop(&s->heap, &end, &v);
+    while (sched_pop(s, limit, &end, &v)) {
         uint32_t id = (uint32_t)v, gen = (uint32_t)(v >> 32);
         if (id >= s->ss_n || !s->ss[id].alive || s->ss[id].gen != gen) continue;
         if (s->ss[id].end <= limit) {
             if (push_u32(&s->fired, &s->nfired, &s->fired_cap, id, s->mem)) goto nomem;
-        } else if (wr_heap_push(&s->heap, s->ss[id].end, v)) {
+        } else if (sched_push(s, s->ss[id].end, v)) {
             goto nomem; /* grew since it was scheduled */
         }
     }
@@ -400,6 +475,11 @@ int wr_session_agg_fire(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
         s->ss_n = s->ss_cap = s->nfree = s->free_cap = s->fired_cap = 0;
         wr_heap_free(&s->heap);
         wr_heap_init(&s->heap, s->mem);
+        wr_free(s->qend);
+        wr_free(s->qval);
+        s->qend = NULL;
+        s->qval = NULL;
+        s->qhead = s->qlen = s->qcap = 0;
         wr_wtab_free(&s->keys);
     }
     session_publish(s);

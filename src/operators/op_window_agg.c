@@ -113,6 +113,9 @@ static void slicing_close(wagg *s)
     for (uint32_t i = 0; i < s->nslices; i++)
         slice_destroy(s, s->slices[i]);
     wr_free(s->slices);
+    if (s->layout && s->layout->owns_memory) /* left over when a firing failed midway */
+        for (uint32_t i = 0; i < s->merge.n; i++)
+            wr_agg_destroy(s->layout, wr_wtab_payload(&s->merge, i));
     wr_wtab_free(&s->merge);
     wr_wout_free(&s->out);
     wr_wkey_batch_free(&s->kb);
@@ -349,6 +352,27 @@ static int merge_table(wagg *s, wtab *dst, const wtab *src, wr_error *err)
     return WR_OK;
 }
 
+/* dst = src (dst empty). Accumulators that own memory are merged into zeroed records so
+ * that dst owns its own copies. */
+static int copy_table(wagg *s, wtab *dst, const wtab *src, wr_error *err)
+{
+    if (wr_wtab_copy(dst, src))
+        return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "%s: out of memory", s->name);
+    if (!s->layout->owns_memory) return WR_OK;
+    for (uint32_t i = 0; i < dst->n; i++) {
+        uint8_t *d = wr_wtab_payload(dst, i);
+        memset(d, 0, s->layout->acc_size);
+        int rc = wr_agg_merge(s->layout, d, wr_wtab_payload(src, i), s->mem, err);
+        if (rc) {
+            /* Leave no record pointing at src's memory. */
+            for (uint32_t j = i + 1; j < dst->n; j++)
+                memset(wr_wtab_payload(dst, j), 0, s->layout->acc_size);
+            return rc;
+        }
+    }
+    return WR_OK;
+}
+
 static int fire_window(wagg *s, wr_op_ctx *ctx, int64_t e, wr_error *err)
 {
     int rc = WR_OK;
@@ -370,8 +394,14 @@ static int fire_window(wagg *s, wr_op_ctx *ctx, int64_t e, wr_error *err)
             if ((rc = queue_table(s, &s->slices[0]->tab, e - s->size_us, e))) goto nomem;
             if ((rc = wr_wout_write(&s->out, ctx, true, err))) return rc;
         } else if (k > 1) {
+            /* Start from a copy of the largest slice (no hashing), merge the others in. */
+            uint32_t big = 0;
+            for (uint32_t j = 1; j < k; j++)
+                if (s->slices[j]->tab.n > s->slices[big]->tab.n) big = j;
+            if ((rc = copy_table(s, &s->merge, &s->slices[big]->tab, err))) return rc;
             for (uint32_t j = 0; j < k; j++)
-                if ((rc = merge_table(s, &s->merge, &s->slices[j]->tab, err))) return rc;
+                if (j != big && (rc = merge_table(s, &s->merge, &s->slices[j]->tab, err)))
+                    return rc;
             if ((rc = queue_table(s, &s->merge, e - s->size_us, e))) goto nomem;
             rc = wr_wout_write(&s->out, ctx, true, err);
             if (s->layout->owns_memory)

@@ -495,6 +495,70 @@ nomem:
 
 #define CMP3(x, y) (((x) > (y)) - ((x) < (y)))
 
+/* IEEE bits mapped so that unsigned order is the total order of the values. */
+static inline uint32_t f32_order(const uint8_t *p)
+{
+    uint32_t u;
+    memcpy(&u, p, 4);
+    return (u & 0x80000000u) ? ~u : u | 0x80000000u;
+}
+
+static inline uint64_t f64_order(const uint8_t *p)
+{
+    uint64_t u;
+    memcpy(&u, p, 8);
+    return (u >> 63) ? ~u : u | (1ull << 63);
+}
+
+uint64_t wr_wkey_prefix(const wkey_codec *k, const uint8_t *key)
+{
+    /* NULL maps to 0, which no value is below; a value that also maps to 0 ties with it and
+     * the full comparison decides. */
+    if (k->nkeys == 0 || key[0] == 0) return 0;
+    const uint8_t *p = key + 1;
+    const uint64_t sign = 1ull << 63;
+    switch (k->phys[0]) {
+    case WR_PHYS_U8:
+        return p[0];
+    case WR_PHYS_I8:
+        return (uint64_t)(int64_t)(int8_t)p[0] ^ sign;
+    case WR_PHYS_I16: {
+        int16_t x;
+        memcpy(&x, p, 2);
+        return (uint64_t)(int64_t)x ^ sign;
+    }
+    case WR_PHYS_I32: {
+        int32_t x;
+        memcpy(&x, p, 4);
+        return (uint64_t)(int64_t)x ^ sign;
+    }
+    case WR_PHYS_I64: {
+        int64_t x;
+        memcpy(&x, p, 8);
+        return (uint64_t)x ^ sign;
+    }
+    case WR_PHYS_F32:
+        return f32_order(p);
+    case WR_PHYS_F64:
+        return f64_order(p);
+    case WR_PHYS_I128: {
+        wr_i128 x;
+        memcpy(&x, p, 16);
+        return (uint64_t)(int64_t)(x >> 64) ^ sign;
+    }
+    case WR_PHYS_STR: {
+        uint32_t len;
+        memcpy(&len, p, 4);
+        uint64_t v = 0;
+        for (uint32_t i = 0; i < 8; i++)
+            v = (v << 8) | (i < len ? p[4 + i] : 0);
+        return v;
+    }
+    default:
+        return 0;
+    }
+}
+
 int wr_wkey_cmp(const wkey_codec *k, const uint8_t *a, const uint8_t *b)
 {
     for (uint32_t c = 0; c < k->nkeys; c++) {
@@ -532,19 +596,13 @@ int wr_wkey_cmp(const wkey_codec *k, const uint8_t *a, const uint8_t *b)
             break;
         }
         case WR_PHYS_F32: {
-            float x, y;
-            memcpy(&x, a, 4);
-            memcpy(&y, b, 4);
+            uint32_t x = f32_order(a), y = f32_order(b);
             r = CMP3(x, y);
-            if (!r) r = memcmp(a, b, 4); /* NaN, -0.0: any fixed order will do */
             break;
         }
         case WR_PHYS_F64: {
-            double x, y;
-            memcpy(&x, a, 8);
-            memcpy(&y, b, 8);
+            uint64_t x = f64_order(a), y = f64_order(b);
             r = CMP3(x, y);
-            if (!r) r = memcmp(a, b, 8);
             break;
         }
         case WR_PHYS_I128: {
@@ -686,8 +744,7 @@ int64_t wr_wtab_upsert(wtab *t, uint64_t hash, const uint8_t *key, uint32_t len,
         uint32_t v = t->slots[s];
         if (!v) break;
         const wtab_ent *e = wr_wtab_ent(t, v - 1);
-        if (e->hash == hash && e->key_len == len &&
-            (len == 0 || memcmp(t->keys + e->key_off, key, len) == 0)) {
+        if (e->hash == hash && e->key_len == len && wr_wkey_eq(t->keys + e->key_off, key, len)) {
             *inserted = false;
             return (int64_t)(v - 1);
         }
@@ -787,6 +844,36 @@ void wr_wtab_clear(wtab *t)
     t->keys_dead = 0;
 }
 
+int wr_wtab_copy(wtab *dst, const wtab *src)
+{
+    WR_ASSERT(dst->stride == src->stride);
+    wr_wtab_clear(dst);
+    if (src->n == 0) return WR_OK;
+    uint32_t nslots = src->mask + 1;
+    if (!dst->slots || dst->mask != src->mask) {
+        uint32_t *sl = wr_malloc_owned(dst->mem, (size_t)nslots * sizeof(uint32_t));
+        if (!sl) return WR_ENOMEM;
+        wr_free(dst->slots);
+        dst->slots = sl;
+        dst->mask = src->mask;
+    }
+    if (wtab_ents_reserve(dst, src->n)) return WR_ENOMEM;
+    if (dst->keys_cap < src->keys_len) {
+        uint8_t *k = wr_malloc_owned(dst->mem, src->keys_len);
+        if (!k) return WR_ENOMEM;
+        wr_free(dst->keys);
+        dst->keys = k;
+        dst->keys_cap = src->keys_len;
+    }
+    memcpy(dst->slots, src->slots, (size_t)nslots * sizeof(uint32_t));
+    memcpy(dst->ents, src->ents, (size_t)src->n * src->stride);
+    if (src->keys_len) memcpy(dst->keys, src->keys, src->keys_len);
+    dst->n = src->n;
+    dst->keys_len = src->keys_len;
+    dst->keys_dead = src->keys_dead;
+    return WR_OK;
+}
+
 size_t wr_wtab_bytes(const wtab *t)
 {
     size_t b = (size_t)t->ents_cap * t->stride + t->keys_cap;
@@ -879,6 +966,7 @@ static inline int wrow_cmp(const wkey_codec *k, const wrow *a, const wrow *b)
 {
     if (a->end != b->end) return a->end < b->end ? -1 : 1;
     if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
     return wr_wkey_cmp(k, a->key, b->key);
 }
 
@@ -1040,7 +1128,11 @@ int wr_wout_write(wout *o, wr_op_ctx *ctx, bool sort, wr_error *err)
     uint32_t n = o->nrows;
     o->nrows = 0;
     if (n == 0) return WR_OK;
-    if (sort && n > 1) wrow_sort(o->codec, o->rows, o->tmp, n);
+    if (sort && n > 1) {
+        for (uint32_t i = 0; i < n; i++)
+            o->rows[i].prefix = wr_wkey_prefix(o->codec, o->rows[i].key);
+        wrow_sort(o->codec, o->rows, o->tmp, n);
+    }
     if (o->scratch_cap < o->batch_rows) {
         uint32_t c = o->batch_rows;
         void *a = wr_realloc_owned(o->mem, o->kptr, (size_t)c * sizeof(*o->kptr));

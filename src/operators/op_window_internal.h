@@ -44,8 +44,29 @@ typedef struct wkey_batch {
 void wr_wkey_batch_free(wkey_batch *kb);
 /* Encode rows [0, b->len) of b. WR_ENOMEM / WR_ELIMIT (key bytes of one batch over 4 GiB). */
 int wr_wkey_encode(const wkey_codec *k, const wr_batch *b, wkey_batch *kb, wr_error *err);
-/* Typed order of two encoded keys: NULL first, numbers by value, strings by bytes. */
+/* Typed order of two encoded keys: NULL first, numbers by value (floating point in the
+ * IEEE total order: -NaN < -Inf < ... < -0.0 < 0.0 < ... < NaN), strings by bytes. */
 int wr_wkey_cmp(const wkey_codec *k, const uint8_t *a, const uint8_t *b);
+/* 64 bits that order like the key's first column: prefix(a) < prefix(b) implies a < b
+ * (equal prefixes decide nothing). */
+uint64_t wr_wkey_prefix(const wkey_codec *k, const uint8_t *key);
+
+/* Equality of two byte strings of the same length, word by word (keys are short). */
+static inline bool wr_wkey_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+    while (len >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return false;
+        a += 8;
+        b += 8;
+        len -= 8;
+    }
+    while (len--)
+        if (*a++ != *b++) return false;
+    return true;
+}
 /* Decode key column `key` of n encoded keys (keys[r], each starting at its column `key`
  * through cursors that the caller advances: pos[r] is the offset of column `key` in keys[r];
  * it is moved past the column) into rows [row0, row0 + n) of column col of out. */
@@ -106,8 +127,7 @@ static inline int64_t wr_wtab_find(const wtab *t, uint64_t hash, const uint8_t *
         uint32_t v = t->slots[s];
         if (!v) return -1;
         const wtab_ent *e = wr_wtab_ent(t, v - 1);
-        if (e->hash == hash && e->key_len == len &&
-            (len == 0 || memcmp(t->keys + e->key_off, key, len) == 0))
+        if (e->hash == hash && e->key_len == len && wr_wkey_eq(t->keys + e->key_off, key, len))
             return (int64_t)(v - 1);
         s = (s + 1) & t->mask;
     }
@@ -120,6 +140,8 @@ int64_t wr_wtab_upsert(wtab *t, uint64_t hash, const uint8_t *key, uint32_t len,
 void wr_wtab_remove(wtab *t, uint32_t i);
 /* Remove every entry, keeping capacity. */
 void wr_wtab_clear(wtab *t);
+/* Make dst (same payload size) a byte copy of src: entries, payloads, keys, index. */
+int wr_wtab_copy(wtab *dst, const wtab *src);
 size_t wr_wtab_bytes(const wtab *t);
 
 /* ------------------------------------------------------------------------------------------
@@ -128,6 +150,7 @@ size_t wr_wtab_bytes(const wtab *t);
 typedef struct wrow {
     int64_t end;
     int64_t start;
+    uint64_t prefix; /* order-preserving prefix of the key (wr_wkey_prefix), set when sorting */
     const uint8_t *key;
     uint8_t *acc;
 } wrow;
@@ -169,7 +192,7 @@ int wr_wout_end(wout *o, wr_op_ctx *ctx, wr_error *err);
 static inline int wr_wout_add(wout *o, int64_t start, int64_t end, const uint8_t *key, uint8_t *acc)
 {
     if (WR_UNLIKELY(o->nrows == o->cap) && wr_wout_grow(o) != WR_OK) return WR_ENOMEM;
-    o->rows[o->nrows++] = (wrow){end, start, key, acc};
+    o->rows[o->nrows++] = (wrow){end, start, 0, key, acc};
     return WR_OK;
 }
 
