@@ -282,7 +282,7 @@ int wr_expr_k_math(wr_expr_ctx *c, const wr_expr_insn *I)
             wr_i128 one = abs_ ? 1 : wr_pow10_i128(I->type.scale);
             for (uint32_t i = 0; i < n; i++)
                 WR_VEC_I128(D)
-                [i] = abs_ ? (x[i] < 0 ? -x[i] : x[i]) : ((x[i] > 0) - (x[i] < 0)) * one;
+            [i] = abs_ ? (x[i] < 0 ? -x[i] : x[i]) : ((x[i] > 0) - (x[i] < 0)) * one;
             break;
         }
         case WR_PHYS_F32: {

@@ -136,6 +136,11 @@ wr_expr *wr_expr_cast(wr_arena *a, wr_expr *e, wr_type t, bool try_cast, wr_erro
 wr_expr *wr_expr_coerce(wr_arena *a, wr_expr *e, wr_type t, wr_error *err)
 {
     wr_type from = e->type;
+    /* any character string fits a VARCHAR at least as long, unchanged (same for bytes) */
+    if ((t.id == WR_TYPE_VARCHAR && wr_type_is_string(&from)) ||
+        (t.id == WR_TYPE_VARBINARY && wr_type_is_binary(&from))) {
+        if (from.length <= t.length) return e;
+    }
     if (from.id == t.id && wr_type_phys(&from) == wr_type_phys(&t)) {
         bool same = true;
         if (t.id == WR_TYPE_DECIMAL) same = from.precision == t.precision && from.scale == t.scale;
