@@ -169,6 +169,15 @@ static inline uint32_t wr_keygroup_subtask(uint32_t kg, uint32_t par, uint32_t m
 {
     return (uint32_t)((uint64_t)kg * par / max_par);
 }
+/* The contiguous key-group range [*start, *end] owned by `subtask`: exactly the key groups kg
+ * with wr_keygroup_subtask(kg, par, max_par) == subtask (empty, start > end, only when
+ * par > max_par, which the builder rejects). */
+static inline void wr_keygroup_range(uint32_t subtask, uint32_t par, uint32_t max_par,
+                                     uint32_t *start, uint32_t *end)
+{
+    *start = (uint32_t)(((uint64_t)subtask * max_par + par - 1) / par);
+    *end = (uint32_t)((((uint64_t)subtask + 1) * max_par - 1) / par);
+}
 /* Hash of the key columns of every row of b into out[0..b->len). Equal keys hash equal
  * across batches and subtasks; NULLs hash to a constant. */
 void wr_batch_hash_keys(const wr_batch *b, const uint32_t *keys, uint32_t nkeys, uint64_t *out);

@@ -222,6 +222,21 @@ static void test_hash_keys(void **st)
     assert_int_equal(wr_keygroup_subtask(32, 4, 128), 1);
     assert_int_equal(wr_keygroup_subtask(31, 4, 128), 0);
     assert_int_equal(wr_keygroup_subtask(100, 1, 128), 0);
+    /* ranges are contiguous and agree with the assignment */
+    uint32_t maxps[] = {1, 7, 128, 1000};
+    for (size_t m = 0; m < 4; m++)
+        for (uint32_t par = 1; par <= maxps[m] && par <= 40; par++) {
+            uint32_t next = 0;
+            for (uint32_t sub = 0; sub < par; sub++) {
+                uint32_t a, z;
+                wr_keygroup_range(sub, par, maxps[m], &a, &z);
+                assert_int_equal(a, next);
+                for (uint32_t kg = a; kg <= z; kg++)
+                    assert_int_equal(wr_keygroup_subtask(kg, par, maxps[m]), sub);
+                next = z + 1;
+            }
+            assert_int_equal(next, maxps[m]);
+        }
 }
 
 static void test_valve(void **st)
