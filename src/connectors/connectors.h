@@ -41,6 +41,8 @@ enum {
     WR_OPT_SOURCE = 1u << 2,   /* documentation: only used when reading */
     WR_OPT_SINK = 1u << 3,     /* documentation: only used when writing */
     WR_OPT_BOUNDED = 1u << 4,  /* min/max apply (INT, DOUBLE, DURATION in us, SIZE) */
+    WR_OPT_NOT_YET = 1u << 5,  /* a Flink option weir knows but does not implement yet:
+                                  rejected with a message saying so */
 };
 
 typedef struct wr_option_def {

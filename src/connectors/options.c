@@ -377,6 +377,7 @@ static const char **suggestion_candidates(const wr_option_table *t, const char *
         seg_len = dot2 ? (size_t)(dot2 - seg) : 0;
     }
     for (const wr_option_def *d = t->defs; d->key; d++) {
+        if (d->flags & WR_OPT_NOT_YET) continue;
         const char *hash = strchr(d->key, '#');
         if (!hash) {
             c[n++] = d->key;
@@ -422,7 +423,8 @@ static int unknown_option(const wr_option_table *t, const char *key, const wr_sc
         wr_buf list;
         wr_buf_init(&list);
         for (const wr_option_def *d = t->defs; d->key; d++)
-            wr_buf_printf(&list, "%s'%s'", d == t->defs ? "" : ", ", d->key);
+            if (!(d->flags & WR_OPT_NOT_YET))
+                wr_buf_printf(&list, "%s'%s'", list.len ? ", " : "", d->key);
         wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER,
                      "unsupported option '%s' for %s '%s' (supported: %s)", key, t->kind, t->name,
                      list.len ? list.ptr : "none");
@@ -463,6 +465,10 @@ int wr_options_validate(const wr_options *o, const wr_option_table *t, const wr_
         if (in_list(key, skip) || has_prefix_in(key, skip_prefixes)) continue;
         const wr_option_def *d = wr_option_find(t, key);
         if (!d) return unknown_option(t, key, schema, err);
+        if (d->flags & WR_OPT_NOT_YET)
+            return wr_error_set(err, WR_EUNSUPPORTED, WR_DOMAIN_USER,
+                                "option '%s' of %s '%s' is not supported yet", key, t->kind,
+                                t->name);
         const char *mid;
         size_t mid_len;
         if (schema && strchr(d->key, '#') && wildcard_match(d->key, key, &mid, &mid_len)) {
@@ -627,6 +633,8 @@ int wr_option_table_markdown(const wr_option_table *t, wr_buf *out)
         }
         if (rc == WR_OK && (d->flags & WR_OPT_SOURCE)) rc = wr_buf_append_c(out, " (source)");
         if (rc == WR_OK && (d->flags & WR_OPT_SINK)) rc = wr_buf_append_c(out, " (sink)");
+        if (rc == WR_OK && (d->flags & WR_OPT_NOT_YET))
+            rc = wr_buf_append_c(out, " **Not supported yet** (rejected).");
         if (rc == WR_OK) rc = wr_buf_append_c(out, " |\n");
     }
     return rc;
