@@ -95,10 +95,29 @@ static int emit_simple(comp *c, uint16_t op, int32_t dst, int32_t mask, const in
     return emit(c, op, dst, mask, args, nargs, t, t, 0, 0, NULL, -1);
 }
 
+static void free_aux(wr_aux_kind kind, void *ptr)
+{
+    switch (kind) {
+    case WR_AUX_LIKE:
+        wr_expr_like_free(ptr);
+        break;
+    case WR_AUX_REGEX:
+        wr_expr_regex_free(ptr);
+        break;
+    case WR_AUX_DATEFMT:
+        wr_expr_datefmt_free(ptr);
+        break;
+    }
+}
+
+/* Record an object the program owns from now on (freed here when that fails). */
 static int add_aux(comp *c, wr_aux_kind kind, void *ptr)
 {
     wr_expr_prog *p = c->p;
-    if (grow((void **)&p->aux, &p->cap_aux, p->naux + 1, sizeof(wr_expr_aux)) < 0) return oom(c);
+    if (grow((void **)&p->aux, &p->cap_aux, p->naux + 1, sizeof(wr_expr_aux)) < 0) {
+        free_aux(kind, ptr);
+        return oom(c);
+    }
     p->aux[p->naux].kind = (uint8_t)kind;
     p->aux[p->naux].ptr = ptr;
     p->naux++;
@@ -364,9 +383,12 @@ static int prepare_pattern(comp *c, const wr_expr *e, int k, void **aux, bool *i
     }
     case WR_OP_REGEXP:
     case WR_OP_REGEXP_EXTRACT:
-    case WR_OP_REGEXP_REPLACE:
-        *aux = wr_expr_regex_compile(v.s.ptr, v.s.len);
+    case WR_OP_REGEXP_REPLACE: {
+        bool re_oom;
+        *aux = wr_expr_regex_compile(v.s.ptr, v.s.len, &re_oom);
+        if (!*aux && re_oom) return oom(c);
         return *aux ? add_aux(c, WR_AUX_REGEX, *aux) : 0;
+    }
     default:
         *aux = wr_expr_datefmt_compile(v.s.ptr, v.s.len);
         if (!*aux) return oom(c);
@@ -461,21 +483,8 @@ static int32_t compile_node(comp *c, const wr_expr *e, int32_t mask, int32_t dst
 void wr_expr_prog_free(wr_expr_prog *p)
 {
     if (!p) return;
-    for (uint32_t i = 0; i < p->naux; i++) {
-        switch (p->aux[i].kind) {
-        case WR_AUX_LIKE:
-            wr_expr_like_free(p->aux[i].ptr);
-            break;
-        case WR_AUX_REGEX:
-            wr_expr_regex_free(p->aux[i].ptr);
-            break;
-        case WR_AUX_DATEFMT:
-            wr_expr_datefmt_free(p->aux[i].ptr);
-            break;
-        default:
-            break;
-        }
-    }
+    for (uint32_t i = 0; i < p->naux; i++)
+        free_aux((wr_aux_kind)p->aux[i].kind, p->aux[i].ptr);
     wr_free(p->aux);
     wr_free(p->regs);
     wr_free(p->insns);

@@ -467,7 +467,7 @@ int64_t wr_expr_add_months_ts(int64_t us, int64_t months);
 int wr_expr_like_compile(wr_expr_prog *p, const char *pat, size_t n, int esc, void **out,
                          wr_error *err);
 void wr_expr_like_free(void *like);
-void *wr_expr_regex_compile(const char *pat, size_t n);
+void *wr_expr_regex_compile(const char *pat, size_t n, bool *oom);
 void wr_expr_regex_free(void *re);
 /* Date format pattern compiled once (SimpleDateFormat letters). */
 void *wr_expr_datefmt_compile(const char *pat, size_t n);

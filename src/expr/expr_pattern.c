@@ -272,8 +272,10 @@ typedef struct regex {
     uint32_t ngroups;
 } regex;
 
-static regex *regex_new(const char *pat, size_t n)
+/* NULL with *oom false: the pattern is invalid; with *oom true: out of memory. */
+static regex *regex_new(const char *pat, size_t n, bool *oom)
 {
+    *oom = true;
     pcre2_general_context *g = gctx_new();
     if (!g) return NULL;
     pcre2_compile_context *cc = pcre2_compile_context_create(g);
@@ -284,7 +286,15 @@ static regex *regex_new(const char *pat, size_t n)
                           : NULL;
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(g);
-    if (!code) return NULL;
+    if (!code) {
+        /* PCRE2 reports a failed allocation as a compile error: tell the two apart by
+         * compiling again with its own allocator. */
+        pcre2_code *probe = pcre2_compile((PCRE2_SPTR)pat, n, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                                          &errcode, &erroff, NULL);
+        *oom = probe != NULL;
+        pcre2_code_free(probe);
+        return NULL;
+    }
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     regex *re = wr_malloc(sizeof(*re));
     if (!re) {
@@ -298,9 +308,9 @@ static regex *regex_new(const char *pat, size_t n)
     return re;
 }
 
-void *wr_expr_regex_compile(const char *pat, size_t n)
+void *wr_expr_regex_compile(const char *pat, size_t n, bool *oom)
 {
-    return regex_new(pat, n);
+    return regex_new(pat, n, oom);
 }
 
 void wr_expr_regex_free(void *p)
@@ -370,7 +380,12 @@ static int rx_for_row(wr_expr_ctx *c, const wr_expr_insn *I, rx_state *st, wr_st
     memcpy(e->pat, pat.ptr, pat.len);
     e->len = pat.len;
     e->used = true;
-    e->re = regex_new(pat.ptr, pat.len);
+    bool oom;
+    e->re = regex_new(pat.ptr, pat.len, &oom);
+    if (!e->re && oom) {
+        rx_entry_clear(e);
+        return wr_expr_fail(c, WR_ENOMEM, "out of memory");
+    }
     if (e->re) {
         e->md = md_new(e->re->code);
         if (!e->md) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
@@ -385,6 +400,7 @@ static int rx_find(regex *re, pcre2_match_data *md, wr_strv s, size_t start)
 {
     int rc = pcre2_match(re->code, (PCRE2_SPTR)(s.len ? s.ptr : ""), s.len, start, 0, md, NULL);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc == PCRE2_ERROR_NOMEMORY) return -2;
     return rc < 0 ? -1 : 1;
 }
 
@@ -399,6 +415,7 @@ static int rx_replace(wr_expr_ctx *c, regex *re, pcre2_match_data *md, wr_strv s
     *null = false;
     while (pos <= s.len) {
         int m = rx_find(re, md, s, pos);
+        if (m == -2) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
         if (m < 0) {
             *null = true;
             return 0;
@@ -456,6 +473,7 @@ static int k_regex(wr_expr_ctx *c, const wr_expr_insn *I)
         switch (I->op) {
         case WR_OP_REGEXP: {
             int m = rx_find(re, md, s[i], 0);
+            if (m == -2) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
             if (m < 0)
                 wr_vec_set_valid(D, i, false);
             else
@@ -465,6 +483,7 @@ static int k_regex(wr_expr_ctx *c, const wr_expr_insn *I)
         case WR_OP_REGEXP_EXTRACT: {
             int64_t g = grp ? grp[i] : 0;
             int m = rx_find(re, md, s[i], 0);
+            if (m == -2) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
             if (m <= 0 || g < 0 || g > (int64_t)re->ngroups) {
                 wr_vec_set_valid(D, i, false);
                 break;

@@ -460,6 +460,71 @@ static void test_multi_output_and_reuse(void **state)
     tx_free(&t);
 }
 
+/* Every allocation of compile, scratch creation and evaluation may fail: each run either
+ * succeeds with the right values or reports WR_ENOMEM, and nothing leaks. */
+static void test_allocation_failures(void **state)
+{
+    tx t;
+    wr_type ty[2] = {T(WR_TYPE_INT), STR()};
+    tx_init(&t, 2, ty, 3);
+    set_i(&t, 0, 0, 4), set_s(&t, 1, 0, "abbc");
+    set_i(&t, 0, 1, 0), set_s(&t, 1, 1, "xyz");
+    set_null(&t, 0, 2), set_s(&t, 1, 2, "bb");
+    wr_expr *c0 = CALL(&t, ">", col(&t, 0), lit_i(&t, 1));
+    wr_expr *v0 = CALL(&t, "/", lit_i(&t, 100), col(&t, 0));
+    wr_expr *es[8] = {
+        wr_expr_case(&t.arena, &c0, &v0, 1, lit_i(&t, -1), &t.err),
+        CALL(&t, "||", CALL(&t, "UPPER", col(&t, 1)), lit_s(&t, "!")),
+        CALL(&t, "REGEXP_EXTRACT", col(&t, 1), lit_s(&t, "(b+)"), lit_i(&t, 1)),
+        cast(&t, col(&t, 0), STR(), false),
+        CALL(&t, "LIKE", col(&t, 1), lit_s(&t, "%b_%")),
+        CALL(&t, "LIKE", col(&t, 1), col(&t, 1)),
+        CALL(&t, "REGEXP", col(&t, 1), col(&t, 1)),
+        CALL(&t, "DATE_FORMAT", lit_typed(&t, wr_type_timestamp(3), (wr_value){.i = 0}),
+             col(&t, 1)),
+    };
+    wr_schema *os = wr_schema_new(8);
+    for (uint32_t i = 0; i < 8; i++)
+        wr_schema_set(os, i, "o", wr_expr_type(es[i]));
+    int64_t base = wr_mem_live_allocs();
+    bool done = false;
+    for (int64_t k = 1; k < 4000 && !done; k++) {
+        wr_batch *out = wr_batch_new(os, 3, NULL);
+        assert_non_null(out);
+        int64_t injected = wr_mem_failures_injected();
+        wr_mem_fail_after(k);
+        wr_expr_prog *p = NULL;
+        wr_expr_scratch *s = NULL;
+        wr_error err;
+        int rc = wr_expr_compile(es, 8, t.schema, &p, &err);
+        if (rc == 0) {
+            s = wr_expr_scratch_new(p, NULL);
+            rc = s ? wr_expr_eval(p, s, t.in, out, 0, &err) : WR_ENOMEM;
+        }
+        wr_mem_fail_off();
+        if (rc != 0 && rc != WR_ENOMEM) fail_msg("k=%lld: rc %d: %s", (long long)k, rc, err.msg);
+        if (rc == 0) {
+            expect_i(&out->cols[0], 0, 25), expect_i(&out->cols[0], 1, -1);
+            expect_i(&out->cols[0], 2, -1);
+            expect_s(&out->cols[1], 1, "XYZ!"), expect_s(&out->cols[2], 0, "bb");
+            expect_null(&out->cols[2], 1), expect_s(&out->cols[3], 0, "4");
+            expect_b(&out->cols[4], 0, true), expect_b(&out->cols[4], 1, false);
+            expect_b(&out->cols[5], 1, true), expect_b(&out->cols[6], 2, true);
+            expect_s(&out->cols[7], 0, "AMbbc"), expect_s(&out->cols[7], 2, "bb");
+            if (wr_mem_failures_injected() == injected) done = true;
+        }
+        wr_expr_scratch_free(s);
+        wr_expr_prog_free(p);
+        wr_batch_release(out);
+        if (wr_mem_live_allocs() != base)
+            fail_msg("k=%lld: %lld allocations leaked (rc %d)", (long long)k,
+                     (long long)(wr_mem_live_allocs() - base), rc);
+    }
+    assert_true(done);
+    wr_schema_free(os);
+    tx_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_unknown_function),
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_multi_output_and_reuse),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
