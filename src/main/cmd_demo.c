@@ -31,6 +31,7 @@ typedef struct demo_args {
     int64_t rows;   /* 0 = unbounded */
     int64_t rate;   /* rows per second, 0 = as fast as possible */
     int64_t keys;   /* distinct user_id values */
+    int64_t seed;   /* datagen seed, -1 = from the clock */
     bool blackhole; /* sink */
     bool json;
 } demo_args;
@@ -96,7 +97,12 @@ static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
         snprintf(buf, sizeof buf, "%lld", (long long)d->rate);
         wr_options_set(&opts, "rows-per-second", buf);
     } else {
-        wr_options_set(&opts, "rows-per-second", "0");
+        /* As fast as the job goes: a rate no machine reaches. */
+        wr_options_set(&opts, "rows-per-second", "1000000000000000");
+    }
+    if (d->seed >= 0) {
+        snprintf(buf, sizeof buf, "%lld", (long long)d->seed);
+        wr_options_set(&opts, "seed", buf);
     }
     if ((rc = wr_connector_make_source(&opts, src_schema, &src, err)) != WR_OK) goto fail;
 
@@ -235,7 +241,7 @@ static int parse_args(int argc, char **argv, demo_args *d, wr_config *cfg)
                 return WR_EXIT_USAGE;
             }
         } else if ((strcmp(a, "--rows") == 0 || strcmp(a, "--rate") == 0 ||
-                    strcmp(a, "--keys") == 0) &&
+                    strcmp(a, "--keys") == 0 || strcmp(a, "--seed") == 0) &&
                    next) {
             i++;
             if (wr_parse_i64(next, &n) != WR_OK || n < 0 ||
@@ -246,6 +252,7 @@ static int parse_args(int argc, char **argv, demo_args *d, wr_config *cfg)
             }
             if (strcmp(a, "--rows") == 0) d->rows = n;
             else if (strcmp(a, "--rate") == 0) d->rate = n;
+            else if (strcmp(a, "--seed") == 0) d->seed = n;
             else d->keys = n;
         } else if (strcmp(a, "--parallelism") == 0 && next) {
             i++;
@@ -269,7 +276,7 @@ static int parse_args(int argc, char **argv, demo_args *d, wr_config *cfg)
 
 int wr_cmd_demo(int argc, char **argv)
 {
-    demo_args d = {.rows = 20000, .rate = 10000, .keys = 10};
+    demo_args d = {.rows = 20000, .rate = 10000, .keys = 10, .seed = -1};
     wr_error err = {0};
     wr_config *cfg = NULL;
     wr_job *job = NULL;

@@ -73,7 +73,8 @@ static int usage(FILE *f)
           "\n"
           "commands:\n"
           "  run FILE.sql [--set KEY=VALUE]... [--parallelism N]   run a SQL job\n"
-          "  demo [--rows N] [--rate R] [--parallelism N] [--sink print|blackhole] [--json]\n"
+          "  demo [--rows N] [--rate R] [--keys K] [--seed S] [--parallelism N]\n"
+          "       [--sink print|blackhole] [--json]\n"
           "                                                        run the built-in demo job\n"
           "  help [TOPIC]                                          help (topics: config)\n"
           "  version                                               print the version\n",

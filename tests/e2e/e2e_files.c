@@ -2,7 +2,8 @@
  * the job with file, line and column, or with '<format>.ignore-parse-errors' are skipped
  * and counted while every good row is processed; and a job writing CSV to a filesystem sink
  * leaves exactly its results in committed part files, compared with DuckDB. */
-#include "e2e_util.h"
+#define _GNU_SOURCE
+#include "util.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -8,7 +8,8 @@
  * The exact change sequence is checked on a small input derived by hand from Flink's rules;
  * final states on a generated input are compared with DuckDB, at parallelism 1 and 4, with
  * one-phase and two-phase (local/global) aggregation. */
-#include "e2e_util.h"
+#define _GNU_SOURCE
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* e2e_util.c - see e2e_util.h. Built into every e2e test binary (the CMake rule compiles
- * tests/e2e/e2e_util.c with each e2e_*.c). */
+/* e2e_util.c - see util.h. Built into every e2e test binary (the CMake rule compiles
+ * tests/e2e/util.c with each e2e_*.c). */
 #define _GNU_SOURCE
-#include "e2e_util.h"
+#include "util.h"
 
 #include <fcntl.h>
 #include <stdio.h>

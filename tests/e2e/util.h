@@ -1,8 +1,8 @@
-/* e2e_util.h - helpers for end-to-end tests: building jobs from connectors and operators
+/* util.h - helpers for end-to-end tests: building jobs from connectors and operators
  * with the job-builder API, running them with stdout captured, asking the DuckDB oracle for
  * the expected rows, and comparing outputs (order-free, or as changelog final state). */
-#ifndef WR_E2E_UTIL_H
-#define WR_E2E_UTIL_H
+#ifndef WR_E2E_UTILH
+#define WR_E2E_UTILH
 
 #include "testutil.h"
 
