@@ -96,6 +96,7 @@ static wslice *slice_get(wagg *s, int64_t end)
     sl->end = end;
     wr_wtab_init(&sl->tab, s->layout->acc_size, s->mem);
     if (s->size_hint && wr_wtab_reserve(&sl->tab, s->size_hint)) {
+        wr_wtab_free(&sl->tab);
         wr_free(sl);
         return NULL;
     }

@@ -516,6 +516,53 @@ static void test_config_errors(void **state)
     wr_schema_free(in);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Allocation failures: the k-th allocation of a run fails. The job either fails with an
+ * error or (when the failure hit nothing that mattered) produces exactly the right result;
+ * it never crashes and never leaks.
+ * ---------------------------------------------------------------------------------------- */
+static void test_allocation_failures(void **state)
+{
+    size_t n = 120;
+    wt_row *rows = wt_random_rows(n, 5, -3000, 150, 400, 2, false);
+    wr_window_spec specs[] = {
+        tumble(1000, 0),
+        hop(500, 1500, 0),
+        cumulate(400, 1200, 0),
+        {.kind = WR_WINDOW_SESSION, .gap_us = 301 * WT_MS},
+    };
+    for (size_t s = 0; s < WR_ARRAY_LEN(specs); s++) {
+        wt_opts o = {.delay_ms = 400, .batch_rows = 16};
+        wt_result ref;
+        wt_run_agg(rows, n, wt_std_config(specs[s], WT_KEYS_KN), &o, &ref);
+        assert_int_equal(ref.rc, 0);
+        uint32_t failed = 0;
+        for (int64_t k = 1; k < 700; k += 2) {
+            int64_t before = wr_mem_allocated();
+            wr_window_agg_config *c = wt_std_config(specs[s], WT_KEYS_KN);
+            o.fail_after = k;
+            wt_result r;
+            wt_run_agg(rows, n, c, &o, &r);
+            if (r.rc == 0) {
+                char what[64];
+                snprintf(what, sizeof(what), "%s, allocation %lld failed",
+                         wr_window_kind_name(specs[s].kind), (long long)k);
+                wt_expect_same(r.lines, r.n, ref.lines, ref.n, true, what);
+            } else {
+                failed++;
+            }
+            wt_result_free(&r);
+            if (wr_mem_allocated() != before)
+                fail_msg("%s: %lld bytes leaked after allocation %lld failed",
+                         wr_window_kind_name(specs[s].kind),
+                         (long long)(wr_mem_allocated() - before), (long long)k);
+        }
+        assert_true(failed > 10);
+        wt_result_free(&ref);
+    }
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_rejects_changelog_input),
         cmocka_unit_test(test_rejects_null_rowtime),
         cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,7 +110,10 @@ static inline int wt_source_poll(void *state, wr_source_ctx *ctx, wr_source_poll
         wr_vec_set_valid(&b->cols[WT_TS], i, ts_ok);
         if (r->k) {
             wr_strv sv;
-            if (wr_batch_copy_str(b, r->k, strlen(r->k), &sv)) return WR_ENOMEM;
+            if (wr_batch_copy_str(b, r->k, strlen(r->k), &sv)) {
+                wr_batch_release(b);
+                return WR_ENOMEM;
+            }
             WR_VEC_STR(&b->cols[WT_K])[i] = sv;
         }
         wr_vec_set_valid(&b->cols[WT_K], i, r->k != NULL);
@@ -168,49 +171,42 @@ static inline void wt_sink_push(wt_sink *s, char *line)
     s->lines[s->n++] = line;
 }
 
-static inline void wt_format_value(const wr_vec *v, uint32_t r, wr_buf *out)
+/* Formatting uses plain C buffers, not wr_buf: tests inject allocation failures into the
+ * engine, and the sink must not be affected by them. */
+static inline size_t wt_format_value(const wr_vec *v, uint32_t r, char *out, size_t cap)
 {
-    if (!wr_vec_valid(v, r)) {
-        wr_buf_append_c(out, "null");
-        return;
-    }
+    if (!wr_vec_valid(v, r)) return (size_t)snprintf(out, cap, "null");
     wr_value x;
     wr_vec_get(v, r, &x);
     switch (v->type.id) {
     case WR_TYPE_TIMESTAMP:
     case WR_TYPE_TIMESTAMP_LTZ:
-        if (x.i % WT_MS == 0)
-            wr_buf_printf(out, "%" PRId64, x.i / WT_MS);
-        else
-            wr_buf_printf(out, "%" PRId64 "us", x.i);
-        break;
+        if (x.i % WT_MS == 0) return (size_t)snprintf(out, cap, "%" PRId64, x.i / WT_MS);
+        return (size_t)snprintf(out, cap, "%" PRId64 "us", x.i);
     case WR_TYPE_BOOLEAN:
-        wr_buf_append_c(out, x.b ? "true" : "false");
-        break;
+        return (size_t)snprintf(out, cap, "%s", x.b ? "true" : "false");
     case WR_TYPE_FLOAT:
     case WR_TYPE_DOUBLE:
-        wr_buf_printf(out, "%g", x.d);
-        break;
+        return (size_t)snprintf(out, cap, "%g", x.d);
     case WR_TYPE_CHAR:
     case WR_TYPE_VARCHAR:
-        wr_buf_append(out, x.s.ptr, x.s.len);
-        break;
+        return (size_t)snprintf(out, cap, "%.*s", (int)x.s.len, x.s.ptr);
     default:
-        wr_buf_printf(out, "%" PRId64, x.i);
-        break;
+        return (size_t)snprintf(out, cap, "%" PRId64, x.i);
     }
 }
 
 static inline char *wt_format_row(const wr_batch *b, uint32_t r)
 {
-    wr_buf out;
-    wr_buf_init(&out);
-    for (uint32_t c = 0; c < b->ncols; c++) {
-        if (c) wr_buf_putc(&out, ',');
-        wt_format_value(&b->cols[c], r, &out);
+    char buf[1024];
+    size_t at = 0;
+    for (uint32_t c = 0; c < b->ncols && at < sizeof(buf) - 1; c++) {
+        if (c) buf[at++] = ',';
+        at += wt_format_value(&b->cols[c], r, buf + at, sizeof(buf) - at);
     }
-    char *s = strdup(out.ptr ? out.ptr : "");
-    wr_buf_free(&out);
+    buf[WR_MIN(at, sizeof(buf) - 1)] = 0;
+    char *s = strdup(buf);
+    assert_non_null(s);
     return s;
 }
 
@@ -288,6 +284,7 @@ typedef struct wt_opts {
     bool record_wm;
     uint32_t workers;       /* default 2 */
     int64_t wm_interval_us; /* 0: a watermark after every advancing row (batches cut there) */
+    int64_t fail_after;     /* > 0: the fail_after-th allocation of the run fails */
 } wt_opts;
 
 /* Run rows through `vt` configured with cfg (ownership taken, freed by the job with
@@ -337,7 +334,9 @@ static inline void wt_run(const wt_row *rows, size_t n, const wr_op_vt *vt, void
     memset(&st, 0, sizeof(st));
     wr_error err;
     wr_error_clear(&err);
+    if (o->fail_after > 0) wr_mem_fail_after(o->fail_after);
     res->rc = wr_job_run(job, &jo, &st, &err);
+    wr_mem_fail_off();
     if (res->rc) snprintf(res->err, sizeof(res->err), "%s", err.msg);
     for (uint32_t i = 0; i < st.ntasks; i++)
         res->late += st.tasks[i].late_dropped;
