@@ -325,9 +325,7 @@ int wr_cmd_demo(int argc, char **argv)
         status = WR_EXIT_FAILED;
         goto done;
     }
-    uint64_t events = 0;
-    for (uint32_t i = 0; i < stats.ntasks; i++)
-        if (stats.tasks[i].batches_in == 0) events += stats.tasks[i].records_out;
+    uint64_t events = stats.records_in_sources;
     if (d.json) {
         double first_ms = stats.first_record_mono_us
                               ? (double)(stats.first_record_mono_us - wr_main_start_us) / 1e3

@@ -375,6 +375,8 @@ static int fill_stats(wr_job_exec *x, wr_job_stats *s)
         ts->late_dropped = atomic_load_explicit(&t->late, memory_order_relaxed);
         ts->errors_skipped = atomic_load_explicit(&t->errors, memory_order_relaxed);
         ts->watermark = atomic_load_explicit(&t->watermark, memory_order_relaxed);
+        ts->source = t->src != NULL;
+        if (ts->source) s->records_in_sources += ts->records_in;
         if (t->nouts == 0)
             s->records_out_sinks += atomic_load_explicit(&t->sink_rows, memory_order_relaxed);
     }

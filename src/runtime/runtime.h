@@ -194,6 +194,7 @@ typedef struct wr_job_opts {
 typedef struct wr_task_stats {
     char name[96]; /* "vertex names of the chain (subtask i/p)" */
     uint32_t subtask;
+    bool source;              /* the chain starts with a source (records_in = rows read) */
     int64_t busy_ns;          /* running operator code */
     int64_t idle_ns;          /* waiting for input */
     int64_t backpressured_ns; /* had input but an output channel was full */
@@ -212,6 +213,7 @@ typedef struct wr_job_stats {
     int64_t first_record_mono_us; /* when a source first produced a row; 0 if never */
     int64_t finished_mono_us;
     uint64_t records_out_sinks; /* rows consumed by vertices without outputs */
+    uint64_t records_in_sources; /* rows produced by the sources */
 } wr_job_stats;
 
 void wr_job_stats_free(wr_job_stats *s);
