@@ -18,44 +18,44 @@
 /* ------------------------------------------------------------------------------------------
  * Compiler helpers
  * ---------------------------------------------------------------------------------------- */
-#define WR_LIKELY(x)   __builtin_expect(!!(x), 1)
-#define WR_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define WR_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define WR_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define WR_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define WR_LIKELY(x)                       __builtin_expect(!!(x), 1)
+#define WR_UNLIKELY(x)                     __builtin_expect(!!(x), 0)
+#define WR_ARRAY_LEN(a)                    (sizeof(a) / sizeof((a)[0]))
+#define WR_MIN(a, b)                       ((a) < (b) ? (a) : (b))
+#define WR_MAX(a, b)                       ((a) > (b) ? (a) : (b))
 #define WR_CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
-#define WR_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define WR_UNUSED(x) ((void)(x))
+#define WR_PRINTF(f, a)                    __attribute__((format(printf, f, a)))
+#define WR_UNUSED(x)                       ((void)(x))
 
 /* Assertions guard invariants and are always on. They are not for user input. */
-#define WR_ASSERT(cond)                                                                      \
-    do {                                                                                     \
-        if (WR_UNLIKELY(!(cond))) wr_assert_fail(#cond, __FILE__, __LINE__);                 \
+#define WR_ASSERT(cond)                                                                            \
+    do {                                                                                           \
+        if (WR_UNLIKELY(!(cond))) wr_assert_fail(#cond, __FILE__, __LINE__);                       \
     } while (0)
 _Noreturn void wr_assert_fail(const char *expr, const char *file, int line);
 
 /* ------------------------------------------------------------------------------------------
  * Errors: one enum generated with its strings from one table. 0 is OK, negative is failure.
  * ---------------------------------------------------------------------------------------- */
-#define WR_ERROR_TABLE(X)                                                                    \
-    X(WR_OK, 0, "ok")                                                                        \
-    X(WR_ENOMEM, -1, "out of memory")                                                        \
-    X(WR_EINVAL, -2, "invalid argument")                                                     \
-    X(WR_EIO, -3, "input/output error")                                                      \
-    X(WR_ENOENT, -4, "not found")                                                            \
-    X(WR_EEXIST, -5, "already exists")                                                       \
-    X(WR_EPARSE, -6, "parse error")                                                          \
-    X(WR_ETYPE, -7, "type error")                                                            \
-    X(WR_EOVERFLOW, -8, "numeric overflow")                                                  \
-    X(WR_EDIVZERO, -9, "division by zero")                                                   \
-    X(WR_ECAST, -10, "invalid cast")                                                         \
-    X(WR_ECONFIG, -11, "configuration error")                                                \
-    X(WR_EUNSUPPORTED, -12, "not supported")                                                 \
-    X(WR_EAGAIN, -13, "try again")                                                           \
-    X(WR_ECANCELED, -14, "canceled")                                                         \
-    X(WR_ECORRUPT, -15, "corrupt data")                                                      \
-    X(WR_ELIMIT, -16, "limit exceeded")                                                      \
-    X(WR_EINTERNAL, -17, "internal error")                                                   \
+#define WR_ERROR_TABLE(X)                                                                          \
+    X(WR_OK, 0, "ok")                                                                              \
+    X(WR_ENOMEM, -1, "out of memory")                                                              \
+    X(WR_EINVAL, -2, "invalid argument")                                                           \
+    X(WR_EIO, -3, "input/output error")                                                            \
+    X(WR_ENOENT, -4, "not found")                                                                  \
+    X(WR_EEXIST, -5, "already exists")                                                             \
+    X(WR_EPARSE, -6, "parse error")                                                                \
+    X(WR_ETYPE, -7, "type error")                                                                  \
+    X(WR_EOVERFLOW, -8, "numeric overflow")                                                        \
+    X(WR_EDIVZERO, -9, "division by zero")                                                         \
+    X(WR_ECAST, -10, "invalid cast")                                                               \
+    X(WR_ECONFIG, -11, "configuration error")                                                      \
+    X(WR_EUNSUPPORTED, -12, "not supported")                                                       \
+    X(WR_EAGAIN, -13, "try again")                                                                 \
+    X(WR_ECANCELED, -14, "canceled")                                                               \
+    X(WR_ECORRUPT, -15, "corrupt data")                                                            \
+    X(WR_ELIMIT, -16, "limit exceeded")                                                            \
+    X(WR_EINTERNAL, -17, "internal error")                                                         \
     X(WR_EEND, -18, "end of input")
 
 typedef enum wr_err {
@@ -85,8 +85,7 @@ typedef struct wr_error {
 } wr_error;
 
 /* Set *e (when e is not NULL) and return code, so that `return wr_error_set(e, ...)` works. */
-int wr_error_set(wr_error *e, int code, wr_err_domain domain, const char *fmt, ...)
-    WR_PRINTF(4, 5);
+int wr_error_set(wr_error *e, int code, wr_err_domain domain, const char *fmt, ...) WR_PRINTF(4, 5);
 int wr_error_setv(wr_error *e, int code, wr_err_domain domain, const char *fmt, va_list ap);
 void wr_error_clear(wr_error *e);
 /* Prefix the message with more context: "reading 'x.csv': " + old message. */
@@ -105,7 +104,10 @@ typedef struct wr_mem_owner {
     _Atomic int64_t allocs; /* number of live allocations */
 } wr_mem_owner;
 
-#define WR_MEM_OWNER_INIT(n) {.name = (n)}
+#define WR_MEM_OWNER_INIT(n)                                                                       \
+    {                                                                                              \
+        .name = (n)                                                                                \
+    }
 
 void *wr_malloc(size_t size);
 void *wr_calloc(size_t n, size_t size);
@@ -136,15 +138,15 @@ int64_t wr_mem_failures_injected(void);
  * ---------------------------------------------------------------------------------------- */
 typedef struct wr_arena_chunk wr_arena_chunk;
 typedef struct wr_arena {
-    wr_arena_chunk *head;   /* current chunk */
-    size_t chunk_size;      /* default size of a new chunk */
-    size_t used;            /* bytes handed out since the last reset */
-    size_t reserved;        /* bytes held in chunks */
+    wr_arena_chunk *head; /* current chunk */
+    size_t chunk_size;    /* default size of a new chunk */
+    size_t used;          /* bytes handed out since the last reset */
+    size_t reserved;      /* bytes held in chunks */
     wr_mem_owner *owner;
 } wr_arena;
 
 void wr_arena_init(wr_arena *a, size_t chunk_size, wr_mem_owner *owner);
-void *wr_arena_alloc(wr_arena *a, size_t size);            /* 8-byte aligned, NULL on failure */
+void *wr_arena_alloc(wr_arena *a, size_t size); /* 8-byte aligned, NULL on failure */
 void *wr_arena_alloc_aligned(wr_arena *a, size_t size, size_t align);
 char *wr_arena_strndup(wr_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 void *wr_arena_memdup(wr_arena *a, const void *p, size_t n);
@@ -167,7 +169,7 @@ bool wr_slice_eq(wr_slice a, wr_slice b);
 bool wr_slice_eq_c(wr_slice a, const char *s);
 bool wr_slice_ieq_c(wr_slice a, const char *s); /* ASCII case-insensitive */
 int wr_slice_cmp(wr_slice a, wr_slice b);       /* memcmp order, shorter first on tie */
-wr_slice wr_slice_trim(wr_slice s);              /* ASCII whitespace */
+wr_slice wr_slice_trim(wr_slice s);             /* ASCII whitespace */
 
 typedef struct wr_buf {
     char *ptr;
@@ -197,8 +199,14 @@ typedef struct wr_list {
     struct wr_list *prev, *next;
 } wr_list;
 
-static inline void wr_list_init(wr_list *h) { h->prev = h->next = h; }
-static inline bool wr_list_empty(const wr_list *h) { return h->next == h; }
+static inline void wr_list_init(wr_list *h)
+{
+    h->prev = h->next = h;
+}
+static inline bool wr_list_empty(const wr_list *h)
+{
+    return h->next == h;
+}
 static inline void wr_list_insert_after(wr_list *pos, wr_list *n)
 {
     n->prev = pos;
@@ -206,8 +214,14 @@ static inline void wr_list_insert_after(wr_list *pos, wr_list *n)
     pos->next->prev = n;
     pos->next = n;
 }
-static inline void wr_list_push_back(wr_list *h, wr_list *n) { wr_list_insert_after(h->prev, n); }
-static inline void wr_list_push_front(wr_list *h, wr_list *n) { wr_list_insert_after(h, n); }
+static inline void wr_list_push_back(wr_list *h, wr_list *n)
+{
+    wr_list_insert_after(h->prev, n);
+}
+static inline void wr_list_push_front(wr_list *h, wr_list *n)
+{
+    wr_list_insert_after(h, n);
+}
 static inline void wr_list_remove(wr_list *n)
 {
     n->prev->next = n->next;
@@ -222,7 +236,7 @@ static inline wr_list *wr_list_pop_front(wr_list *h)
     return n;
 }
 #define wr_list_for_each(it, head) for (wr_list *it = (head)->next; it != (head); it = it->next)
-#define wr_list_for_each_safe(it, tmp, head)                                                 \
+#define wr_list_for_each_safe(it, tmp, head)                                                       \
     for (wr_list *it = (head)->next, *tmp = it->next; it != (head); it = tmp, tmp = it->next)
 
 /* ------------------------------------------------------------------------------------------
@@ -247,7 +261,10 @@ void wr_heap_free(wr_heap *h);
 int wr_heap_push(wr_heap *h, int64_t key, uint64_t value);
 bool wr_heap_peek(const wr_heap *h, int64_t *key, uint64_t *value);
 bool wr_heap_pop(wr_heap *h, int64_t *key, uint64_t *value);
-static inline size_t wr_heap_len(const wr_heap *h) { return h->len; }
+static inline size_t wr_heap_len(const wr_heap *h)
+{
+    return h->len;
+}
 
 /* ------------------------------------------------------------------------------------------
  * Hash table: binary-safe keys (copied into the table) to void* values, open hashing with
@@ -345,15 +362,30 @@ typedef pthread_mutex_t wr_mutex;
 typedef pthread_cond_t wr_cond;
 void wr_mutex_init(wr_mutex *m);
 void wr_mutex_destroy(wr_mutex *m);
-static inline void wr_mutex_lock(wr_mutex *m) { pthread_mutex_lock(m); }
-static inline void wr_mutex_unlock(wr_mutex *m) { pthread_mutex_unlock(m); }
+static inline void wr_mutex_lock(wr_mutex *m)
+{
+    pthread_mutex_lock(m);
+}
+static inline void wr_mutex_unlock(wr_mutex *m)
+{
+    pthread_mutex_unlock(m);
+}
 void wr_cond_init(wr_cond *c); /* uses CLOCK_MONOTONIC for timed waits */
 void wr_cond_destroy(wr_cond *c);
-static inline void wr_cond_wait(wr_cond *c, wr_mutex *m) { pthread_cond_wait(c, m); }
+static inline void wr_cond_wait(wr_cond *c, wr_mutex *m)
+{
+    pthread_cond_wait(c, m);
+}
 /* Wait until the monotonic clock reaches deadline_us (wr_mono_us); false on timeout. */
 bool wr_cond_wait_until(wr_cond *c, wr_mutex *m, int64_t deadline_us);
-static inline void wr_cond_signal(wr_cond *c) { pthread_cond_signal(c); }
-static inline void wr_cond_broadcast(wr_cond *c) { pthread_cond_broadcast(c); }
+static inline void wr_cond_signal(wr_cond *c)
+{
+    pthread_cond_signal(c);
+}
+static inline void wr_cond_broadcast(wr_cond *c)
+{
+    pthread_cond_broadcast(c);
+}
 
 /* Cache-line size for padding shared atomics. */
 #define WR_CACHELINE 64

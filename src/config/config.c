@@ -23,8 +23,7 @@ const wr_setting_def wr_settings[] = {
     {"pipeline.auto-watermark-interval", WR_SETTING_DURATION, "200 ms", 0, US_PER_DAY, NULL, 0,
      "How often sources emit watermarks. 0 emits a watermark as soon as it advances, as "
      "Flink's per-record emission does (exact, but smaller batches)."},
-    {"table.exec.source.idle-timeout", WR_SETTING_DURATION, "0 ms", 0, 365 * US_PER_DAY, NULL,
-     0,
+    {"table.exec.source.idle-timeout", WR_SETTING_DURATION, "0 ms", 0, 365 * US_PER_DAY, NULL, 0,
      "A source subtask that produced no rows for this long is marked idle and stops holding "
      "back the watermark downstream. 0 disables idleness detection."},
     {"table.exec.source.rowtime-null-handling", WR_SETTING_ENUM, "FAIL", 0, 0, rowtime_null, 0,
@@ -57,7 +56,8 @@ struct wr_config {
 static size_t settings_count(void)
 {
     size_t n = 0;
-    while (wr_settings[n].key) n++;
+    while (wr_settings[n].key)
+        n++;
     return n;
 }
 
@@ -71,32 +71,45 @@ static int find_setting(const char *key)
 static const char *type_name(wr_setting_type t)
 {
     switch (t) {
-    case WR_SETTING_INT: return "an integer";
-    case WR_SETTING_BOOL: return "true or false";
-    case WR_SETTING_DURATION: return "a duration such as '10 s' or '200 ms'";
-    case WR_SETTING_SIZE: return "a size such as '64 mb'";
-    case WR_SETTING_STRING: return "a string";
-    case WR_SETTING_ENUM: return "one of the listed values";
+    case WR_SETTING_INT:
+        return "an integer";
+    case WR_SETTING_BOOL:
+        return "true or false";
+    case WR_SETTING_DURATION:
+        return "a duration such as '10 s' or '200 ms'";
+    case WR_SETTING_SIZE:
+        return "a size such as '64 mb'";
+    case WR_SETTING_STRING:
+        return "a string";
+    case WR_SETTING_ENUM:
+        return "one of the listed values";
     }
     return "a value";
 }
 
 /* Parse `text` for setting d into *num; on failure fill err naming `where`. */
-static int parse_value(const wr_setting_def *d, const char *where, const char *text,
-                       int64_t *num, wr_error *err)
+static int parse_value(const wr_setting_def *d, const char *where, const char *text, int64_t *num,
+                       wr_error *err)
 {
     int rc = WR_OK;
     bool b;
     *num = 0;
     switch (d->type) {
-    case WR_SETTING_INT: rc = wr_parse_i64(text, num); break;
+    case WR_SETTING_INT:
+        rc = wr_parse_i64(text, num);
+        break;
     case WR_SETTING_BOOL:
         rc = wr_parse_bool(text, &b);
         *num = b;
         break;
-    case WR_SETTING_DURATION: rc = wr_parse_duration(text, num); break;
-    case WR_SETTING_SIZE: rc = wr_parse_size(text, num); break;
-    case WR_SETTING_STRING: return WR_OK;
+    case WR_SETTING_DURATION:
+        rc = wr_parse_duration(text, num);
+        break;
+    case WR_SETTING_SIZE:
+        rc = wr_parse_size(text, num);
+        break;
+    case WR_SETTING_STRING:
+        return WR_OK;
     case WR_SETTING_ENUM:
         for (int64_t i = 0; d->enum_values[i]; i++) {
             if (strcasecmp(d->enum_values[i], text) == 0) {
@@ -124,9 +137,8 @@ static int parse_value(const wr_setting_def *d, const char *where, const char *t
             return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER,
                                 "%s: '%s' is out of range (at most %lld ms)", where, text,
                                 (long long)(d->max / 1000));
-        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER,
-                            "%s: %s is out of range [%lld, %lld]", where, text,
-                            (long long)d->min, (long long)d->max);
+        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER, "%s: %s is out of range [%lld, %lld]",
+                            where, text, (long long)d->min, (long long)d->max);
     }
     return WR_OK;
 }
@@ -193,7 +205,8 @@ int wr_config_new(wr_config **out, wr_error *err)
 void wr_config_free(wr_config *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < c->n; i++) wr_free(c->v[i].text);
+    for (size_t i = 0; i < c->n; i++)
+        wr_free(c->v[i].text);
     wr_free(c->v);
     wr_free(c);
 }
@@ -226,8 +239,8 @@ int wr_config_set_pair(wr_config *c, const char *pair, wr_error *err)
 {
     const char *eq = strchr(pair, '=');
     if (!eq || eq == pair)
-        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER,
-                            "expected KEY=VALUE but found '%s'", pair);
+        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER, "expected KEY=VALUE but found '%s'",
+                            pair);
     char key[256];
     size_t klen = (size_t)(eq - pair);
     if (klen >= sizeof key)
@@ -276,12 +289,18 @@ const char *wr_config_str(const wr_config *c, const char *key)
 static const char *type_label(const wr_setting_def *d)
 {
     switch (d->type) {
-    case WR_SETTING_INT: return "integer";
-    case WR_SETTING_BOOL: return "boolean";
-    case WR_SETTING_DURATION: return "duration";
-    case WR_SETTING_SIZE: return "size";
-    case WR_SETTING_STRING: return "string";
-    case WR_SETTING_ENUM: return "enum";
+    case WR_SETTING_INT:
+        return "integer";
+    case WR_SETTING_BOOL:
+        return "boolean";
+    case WR_SETTING_DURATION:
+        return "duration";
+    case WR_SETTING_SIZE:
+        return "size";
+    case WR_SETTING_STRING:
+        return "string";
+    case WR_SETTING_ENUM:
+        return "enum";
     }
     return "";
 }

@@ -27,8 +27,8 @@ enum {
 typedef struct wr_setting_def {
     const char *key;
     wr_setting_type type;
-    const char *def; /* default, as text */
-    int64_t min, max; /* bounds for INT/DURATION/SIZE (inclusive) */
+    const char *def;                /* default, as text */
+    int64_t min, max;               /* bounds for INT/DURATION/SIZE (inclusive) */
     const char *const *enum_values; /* NULL-terminated, for ENUM */
     unsigned flags;
     const char *description;
@@ -49,7 +49,8 @@ int wr_config_set_pair(wr_config *c, const char *pair, wr_error *err);
 /* Back to the default (or environment) value. */
 int wr_config_reset(wr_config *c, const char *key, wr_error *err);
 /* Typed getters; the key must be in the table (asserted). */
-int64_t wr_config_int(const wr_config *c, const char *key); /* INT, DURATION (us), SIZE, ENUM index */
+int64_t wr_config_int(const wr_config *c,
+                      const char *key); /* INT, DURATION (us), SIZE, ENUM index */
 bool wr_config_bool(const wr_config *c, const char *key);
 const char *wr_config_str(const wr_config *c, const char *key); /* the text value */
 /* The markdown table of docs/configuration.md. */

@@ -129,7 +129,8 @@ static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
     /* Watermark: ts - INTERVAL '2' SECOND, evaluated over the source's rows. */
     wr_value v = {0};
     v.i = 2 * 1000000ll;
-    wr_expr *two_s = wr_expr_literal(&arena, wr_type_not_null(wr_type_make(WR_TYPE_INTERVAL_DT)), &v);
+    wr_expr *two_s =
+        wr_expr_literal(&arena, wr_type_not_null(wr_type_make(WR_TYPE_INTERVAL_DT)), &v);
     wr_expr *wm_args[] = {ts, two_s};
     wr_expr *wm_e = wr_expr_call(&arena, "-", wm_args, 2, err);
     if (!wm_e) {
@@ -146,16 +147,15 @@ static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
     wcfg->window.kind = WR_WINDOW_TUMBLE;
     wcfg->window.size_us = 10 * 1000000ll;
     wcfg->keys[0] = 1;
-    wcfg->aggs[0] = (wr_agg_spec){.kind = WR_AGG_COUNT_STAR, .arg = -1, .filter = -1,
-                                  .name = "clicks"};
+    wcfg->aggs[0] =
+        (wr_agg_spec){.kind = WR_AGG_COUNT_STAR, .arg = -1, .filter = -1, .name = "clicks"};
     wcfg->outs[0] = (wr_window_col){WR_WCOL_KEY, 0};
     wcfg->outs[1] = (wr_window_col){WR_WCOL_WINDOW_START, 0};
     wcfg->outs[2] = (wr_window_col){WR_WCOL_WINDOW_END, 0};
     wcfg->outs[3] = (wr_window_col){WR_WCOL_AGG, 0};
     static const char *const names[] = {"user_id", "window_start", "window_end", "clicks"};
     if ((rc = wr_window_agg_check(wcfg, calc_schema, err)) != WR_OK) goto fail;
-    if ((rc = wr_window_agg_schema(wcfg, calc_schema, names, &win_schema, err)) != WR_OK)
-        goto fail;
+    if ((rc = wr_window_agg_schema(wcfg, calc_schema, names, &win_schema, err)) != WR_OK) goto fail;
 
     /* Sink. */
     wr_options_free(&opts);
@@ -174,8 +174,8 @@ static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
         .interval_us = wr_config_int(cfg, "pipeline.auto-watermark-interval"),
         .idle_timeout_us = wr_config_int(cfg, "table.exec.source.idle-timeout"),
     };
-    int v_src = wr_job_add_source(job, "datagen", src.vt, src.cfg, src.cfg_free, src_schema,
-                                  par, &spec);
+    int v_src =
+        wr_job_add_source(job, "datagen", src.vt, src.cfg, src.cfg_free, src_schema, par, &spec);
     src.cfg = NULL;
     int v_calc = wr_job_add_op(job, "calc", &wr_op_calc_vt, wr_calc_cfg_new(NULL, project),
                                wr_calc_cfg_free, calc_schema, par);
@@ -234,8 +234,10 @@ static int parse_args(int argc, char **argv, demo_args *d, wr_config *cfg)
             d->json = true;
         } else if (strcmp(a, "--sink") == 0 && next) {
             i++;
-            if (strcmp(next, "print") == 0) d->blackhole = false;
-            else if (strcmp(next, "blackhole") == 0) d->blackhole = true;
+            if (strcmp(next, "print") == 0)
+                d->blackhole = false;
+            else if (strcmp(next, "blackhole") == 0)
+                d->blackhole = true;
             else {
                 wr_main_error("demo: --sink: expected print or blackhole but found '%s'", next);
                 return WR_EXIT_USAGE;
@@ -246,14 +248,17 @@ static int parse_args(int argc, char **argv, demo_args *d, wr_config *cfg)
             i++;
             if (wr_parse_i64(next, &n) != WR_OK || n < 0 ||
                 (strcmp(a, "--keys") == 0 && (n < 1 || n > 1000000000))) {
-                wr_main_error("demo: %s: expected a non-negative integer but found '%s'", a,
-                              next);
+                wr_main_error("demo: %s: expected a non-negative integer but found '%s'", a, next);
                 return WR_EXIT_USAGE;
             }
-            if (strcmp(a, "--rows") == 0) d->rows = n;
-            else if (strcmp(a, "--rate") == 0) d->rate = n;
-            else if (strcmp(a, "--seed") == 0) d->seed = n;
-            else d->keys = n;
+            if (strcmp(a, "--rows") == 0)
+                d->rows = n;
+            else if (strcmp(a, "--rate") == 0)
+                d->rate = n;
+            else if (strcmp(a, "--seed") == 0)
+                d->seed = n;
+            else
+                d->keys = n;
         } else if (strcmp(a, "--parallelism") == 0 && next) {
             i++;
             if (wr_config_set(cfg, "parallelism.default", next, &err) != WR_OK) {
@@ -334,11 +339,11 @@ int wr_cmd_demo(int argc, char **argv)
                "\"events_per_second\":%.0f,\"events_per_cpu_second\":%.0f,"
                "\"peak_rss_bytes\":%lld,\"first_record_ms\":%.3f,\"output_rows\":%llu}\n",
                (unsigned long long)events, wall, cpu, wall > 0 ? (double)events / wall : 0.0,
-               cpu > 0 ? (double)events / cpu : 0.0, (long long)wr_process_peak_rss(),
-               first_ms, (unsigned long long)stats.records_out_sinks);
+               cpu > 0 ? (double)events / cpu : 0.0, (long long)wr_process_peak_rss(), first_ms,
+               (unsigned long long)stats.records_out_sinks);
     } else {
-        fprintf(stderr, "demo: %llu events, %llu result rows, %.3f s\n",
-                (unsigned long long)events, (unsigned long long)stats.records_out_sinks, wall);
+        fprintf(stderr, "demo: %llu events, %llu result rows, %.3f s\n", (unsigned long long)events,
+                (unsigned long long)stats.records_out_sinks, wall);
     }
     status = WR_EXIT_OK;
 done:

@@ -93,8 +93,8 @@ int main(int argc, char **argv)
         return wr_cmd_help(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return wr_cmd_version(argc - 1, argv + 1);
-    static const char *const cmds[] = {"run", "demo", "help", "version", "sql", "explain",
-                                       "nexmark", "serve", "app", NULL};
+    static const char *const cmds[] = {"run",     "demo",    "help",  "version", "sql",
+                                       "explain", "nexmark", "serve", "app",     NULL};
     for (size_t i = 0; cmds[i]; i++) {
         if (strcmp(cmd, cmds[i]) == 0) {
             wr_main_error("'%s' is not implemented yet in this version", cmd);
@@ -102,8 +102,10 @@ int main(int argc, char **argv)
         }
     }
     const char *s = wr_suggest(cmd, cmds);
-    if (s) wr_main_error("unknown command '%s'; did you mean '%s'?", cmd, s);
-    else wr_main_error("unknown command '%s'", cmd);
+    if (s)
+        wr_main_error("unknown command '%s'; did you mean '%s'?", cmd, s);
+    else
+        wr_main_error("unknown command '%s'", cmd);
     usage(stderr);
     return WR_EXIT_USAGE;
 }

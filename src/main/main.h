@@ -7,9 +7,9 @@
 #include "base/base.h"
 #include "config/config.h"
 
-#define WR_EXIT_OK 0
+#define WR_EXIT_OK     0
 #define WR_EXIT_FAILED 1
-#define WR_EXIT_USAGE 2
+#define WR_EXIT_USAGE  2
 
 #define WEIR_VERSION "0.1.0"
 

@@ -39,7 +39,8 @@ static void slot_clear(wm_slot *s)
 static void cache_free(void *p)
 {
     wm_cache *c = p;
-    for (uint32_t i = 0; i < WM_CACHE_SLOTS; i++) slot_clear(&c->slots[i]);
+    for (uint32_t i = 0; i < WM_CACHE_SLOTS; i++)
+        slot_clear(&c->slots[i]);
     wr_free(c);
 }
 

@@ -212,7 +212,7 @@ typedef struct wr_job_stats {
     int64_t started_mono_us;
     int64_t first_record_mono_us; /* when a source first produced a row; 0 if never */
     int64_t finished_mono_us;
-    uint64_t records_out_sinks; /* rows consumed by vertices without outputs */
+    uint64_t records_out_sinks;  /* rows consumed by vertices without outputs */
     uint64_t records_in_sources; /* rows produced by the sources */
 } wr_job_stats;
 

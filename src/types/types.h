@@ -49,8 +49,8 @@ typedef enum wr_type_id {
     WR_TYPE__COUNT
 } wr_type_id;
 
-#define WR_MAX_LENGTH 2147483647
-#define WR_DECIMAL_MAX_PRECISION 38
+#define WR_MAX_LENGTH              2147483647
+#define WR_DECIMAL_MAX_PRECISION   38
 #define WR_DECIMAL64_MAX_PRECISION 18
 
 typedef enum wr_time_attr {
@@ -79,15 +79,15 @@ typedef struct wr_field wr_field;
 /* A SQL type. A plain value for scalar types; nested types point at children that live as
  * long as the plan or catalog that created them. */
 struct wr_type {
-    uint8_t id;        /* wr_type_id */
-    bool nullable;     /* false only for NOT NULL */
-    uint8_t precision; /* DECIMAL p, TIME/TIMESTAMP fractional digits, INTERVAL leading digits */
-    uint8_t scale;     /* DECIMAL s */
-    uint8_t time_attr; /* wr_time_attr, for DESCRIBE and the planner */
-    int32_t length;    /* CHAR/VARCHAR/BINARY/VARBINARY length */
-    const wr_type *elem;      /* ARRAY element, MAP key */
-    const wr_type *value;     /* MAP value */
-    const wr_field *fields;   /* ROW fields */
+    uint8_t id;           /* wr_type_id */
+    bool nullable;        /* false only for NOT NULL */
+    uint8_t precision;    /* DECIMAL p, TIME/TIMESTAMP fractional digits, INTERVAL leading digits */
+    uint8_t scale;        /* DECIMAL s */
+    uint8_t time_attr;    /* wr_time_attr, for DESCRIBE and the planner */
+    int32_t length;       /* CHAR/VARCHAR/BINARY/VARBINARY length */
+    const wr_type *elem;  /* ARRAY element, MAP key */
+    const wr_type *value; /* MAP value */
+    const wr_field *fields; /* ROW fields */
     uint32_t nfields;
 };
 
@@ -106,7 +106,7 @@ wr_type wr_type_not_null(wr_type t);
 wr_type wr_type_nullable(wr_type t);
 
 wr_phys wr_type_phys(const wr_type *t);
-size_t wr_phys_width(wr_phys p); /* bytes per value; 0 for NONE/NESTED */
+size_t wr_phys_width(wr_phys p);            /* bytes per value; 0 for NONE/NESTED */
 bool wr_type_is_numeric(const wr_type *t);  /* TINYINT..DOUBLE, DECIMAL */
 bool wr_type_is_integer(const wr_type *t);  /* TINYINT..BIGINT */
 bool wr_type_is_string(const wr_type *t);   /* CHAR, VARCHAR */
@@ -144,7 +144,10 @@ typedef struct wr_strv {
     uint32_t _pad;
 } wr_strv;
 
-static inline wr_strv wr_strv_make(const char *p, uint32_t n) { return (wr_strv){p, n, 0}; }
+static inline wr_strv wr_strv_make(const char *p, uint32_t n)
+{
+    return (wr_strv){p, n, 0};
+}
 
 typedef __int128 wr_i128;
 
@@ -171,7 +174,10 @@ static inline int64_t wr_floor_div(int64_t a, int64_t b)
     if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
     return q;
 }
-static inline int64_t wr_floor_mod(int64_t a, int64_t b) { return a - wr_floor_div(a, b) * b; }
+static inline int64_t wr_floor_mod(int64_t a, int64_t b)
+{
+    return a - wr_floor_div(a, b) * b;
+}
 
 /* Parsing of SQL text forms; all accept surrounding whitespace and nothing else.
  * DATE "2024-01-02"; TIME "03:04:05[.fff...]"; TIMESTAMP "2024-01-02 03:04:05[.fff]" or with
@@ -204,7 +210,10 @@ typedef enum wr_rowkind {
 
 const char *wr_rowkind_str(wr_rowkind k); /* "+I", "-U", "+U", "-D" */
 /* +I and +U add a row; -U and -D retract one. */
-static inline bool wr_rowkind_is_add(uint8_t k) { return k == WR_RK_INSERT || k == WR_RK_UPDATE_AFTER; }
+static inline bool wr_rowkind_is_add(uint8_t k)
+{
+    return k == WR_RK_INSERT || k == WR_RK_UPDATE_AFTER;
+}
 
 typedef struct wr_vec {
     wr_type type;
@@ -215,7 +224,7 @@ typedef struct wr_vec {
 } wr_vec;
 
 #define WR_BATCH_DEFAULT_ROWS 1024
-#define WR_BATCH_MAX_DEPS 8
+#define WR_BATCH_MAX_DEPS     8
 
 typedef struct wr_batch wr_batch;
 struct wr_batch {
@@ -229,7 +238,7 @@ struct wr_batch {
     wr_arena arena;   /* string bytes of this batch */
     uint32_t ndeps;
     wr_batch *deps[WR_BATCH_MAX_DEPS]; /* batches whose bytes our views point into */
-    int32_t split;    /* source split that produced the rows, -1 if none */
+    int32_t split;                     /* source split that produced the rows, -1 if none */
     wr_mem_owner *owner;
 };
 
@@ -262,21 +271,23 @@ static inline bool wr_vec_valid(const wr_vec *v, uint32_t i)
 }
 static inline void wr_vec_set_valid(wr_vec *v, uint32_t i, bool valid)
 {
-    if (valid) v->validity[i >> 6] |= 1ull << (i & 63);
-    else v->validity[i >> 6] &= ~(1ull << (i & 63));
+    if (valid)
+        v->validity[i >> 6] |= 1ull << (i & 63);
+    else
+        v->validity[i >> 6] &= ~(1ull << (i & 63));
 }
 /* Set all rows [0, n) valid / invalid. */
 void wr_vec_fill_valid(wr_vec *v, uint32_t n, bool valid);
 
-#define WR_VEC_U8(v) ((uint8_t *)(v)->data)
-#define WR_VEC_I8(v) ((int8_t *)(v)->data)
-#define WR_VEC_I16(v) ((int16_t *)(v)->data)
-#define WR_VEC_I32(v) ((int32_t *)(v)->data)
-#define WR_VEC_I64(v) ((int64_t *)(v)->data)
-#define WR_VEC_F32(v) ((float *)(v)->data)
-#define WR_VEC_F64(v) ((double *)(v)->data)
+#define WR_VEC_U8(v)   ((uint8_t *)(v)->data)
+#define WR_VEC_I8(v)   ((int8_t *)(v)->data)
+#define WR_VEC_I16(v)  ((int16_t *)(v)->data)
+#define WR_VEC_I32(v)  ((int32_t *)(v)->data)
+#define WR_VEC_I64(v)  ((int64_t *)(v)->data)
+#define WR_VEC_F32(v)  ((float *)(v)->data)
+#define WR_VEC_F64(v)  ((double *)(v)->data)
 #define WR_VEC_I128(v) ((wr_i128 *)(v)->data)
-#define WR_VEC_STR(v) ((wr_strv *)(v)->data)
+#define WR_VEC_STR(v)  ((wr_strv *)(v)->data)
 
 /* ------------------------------------------------------------------------------------------
  * Scalar values: constants, single-row access and formatting. A string value points at
@@ -286,8 +297,8 @@ typedef struct wr_value {
     bool is_null;
     union {
         bool b;
-        int64_t i; /* all integer types, DATE, TIME, TIMESTAMP*, INTERVAL*, DECIMAL p<=18 */
-        double d;  /* FLOAT, DOUBLE */
+        int64_t i;   /* all integer types, DATE, TIME, TIMESTAMP*, INTERVAL*, DECIMAL p<=18 */
+        double d;    /* FLOAT, DOUBLE */
         wr_i128 dec; /* DECIMAL p>18 */
         wr_strv s;
     };

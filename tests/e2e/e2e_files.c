@@ -181,11 +181,12 @@ static void test_filesystem_sink(void **state)
         /* The rows written are the rows read: compare with the input as DuckDB reads and
          * prints it in the CSV form (TIMESTAMP(3) as 'yyyy-MM-dd HH:mm:ss.SSS'). */
         char *sql = NULL;
-        assert_true(asprintf(&sql,
-                             "SELECT concat_ws(',', k, v, strftime(ts, '%%Y-%%m-%%d %%H:%%M:%%S.%%g')) "
-                             "FROM read_csv('%s/e.csv', header=false, "
-                             "columns={'k':'VARCHAR','v':'INTEGER','ts':'TIMESTAMP'});",
-                             in_dir) > 0);
+        assert_true(
+            asprintf(&sql,
+                     "SELECT concat_ws(',', k, v, strftime(ts, '%%Y-%%m-%%d %%H:%%M:%%S.%%g')) "
+                     "FROM read_csv('%s/e.csv', header=false, "
+                     "columns={'k':'VARCHAR','v':'INTEGER','ts':'TIMESTAMP'});",
+                     in_dir) > 0);
         char *oracle = e2e_oracle(sql);
         /* Oracle lines are "+I[csv]": strip the brackets. */
         wr_buf exp;

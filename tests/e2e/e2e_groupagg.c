@@ -70,10 +70,18 @@ static wr_group_agg_cfg *agg2_cfg(const wr_schema *in)
     uint32_t key = 1; /* c */
     wr_agg_spec aggs[3] = {
         {.kind = WR_AGG_COUNT_STAR, .arg = -1, .filter = -1, .name = "users"},
-        {.kind = WR_AGG_MIN, .arg = 2, .filter = -1, .arg_type = in->cols[2].type,
-         .retract = true, .name = "min_s"},
-        {.kind = WR_AGG_MAX, .arg = 2, .filter = -1, .arg_type = in->cols[2].type,
-         .retract = true, .name = "max_s"},
+        {.kind = WR_AGG_MIN,
+         .arg = 2,
+         .filter = -1,
+         .arg_type = in->cols[2].type,
+         .retract = true,
+         .name = "min_s"},
+        {.kind = WR_AGG_MAX,
+         .arg = 2,
+         .filter = -1,
+         .arg_type = in->cols[2].type,
+         .retract = true,
+         .name = "max_s"},
     };
     wr_group_agg_cfg *c = wr_group_agg_cfg_new(&key, 1, aggs, 3, true, &err);
     if (!c) fail_msg("agg2: %s", err.msg);
@@ -106,13 +114,12 @@ static e2e_result run(const char *dir, uint32_t par, bool two_phase, bool second
                                   wr_group_agg_cfg_free, partial, par);
         assert_true(local >= 0);
         assert_true(wr_job_connect(job, src, local, 0, WR_EDGE_FORWARD, NULL, 0) >= 0);
-        a1 = wr_job_add_op(job, "global-agg", &wr_op_global_group_agg_vt, c1,
-                           wr_group_agg_cfg_free, out1, par);
+        a1 = wr_job_add_op(job, "global-agg", &wr_op_global_group_agg_vt, c1, wr_group_agg_cfg_free,
+                           out1, par);
         prev = local;
         wr_schema_free(partial);
     } else {
-        a1 = wr_job_add_op(job, "agg", &wr_op_group_agg_vt, c1, wr_group_agg_cfg_free, out1,
-                           par);
+        a1 = wr_job_add_op(job, "agg", &wr_op_group_agg_vt, c1, wr_group_agg_cfg_free, out1, par);
     }
     assert_true(a1 >= 0);
     assert_true(wr_job_connect(job, prev, a1, 0, WR_EDGE_HASH, &key, 1) >= 0);
@@ -122,8 +129,8 @@ static e2e_result run(const char *dir, uint32_t par, bool two_phase, bool second
         wr_group_agg_cfg *c2 = agg2_cfg(out1);
         out2 = wr_group_agg_output_schema(c2, out1, &err);
         if (!out2) fail_msg("agg2 schema: %s", err.msg);
-        int a2 = wr_job_add_op(job, "agg2", &wr_op_group_agg_vt, c2, wr_group_agg_cfg_free, out2,
-                               par);
+        int a2 =
+            wr_job_add_op(job, "agg2", &wr_op_group_agg_vt, c2, wr_group_agg_cfg_free, out2, par);
         assert_true(a2 >= 0);
         uint32_t ckey = 1;
         assert_true(wr_job_connect(job, a1, a2, 0, WR_EDGE_HASH, &ckey, 1) >= 0);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEC 1000000ll
+#define SEC     1000000ll
 #define BASE_MS 1704067200000ll /* 2024-01-01T00:00:00Z */
 
 static char *g_dir;      /* in-order input: 6 files of 60 s each */
@@ -37,8 +37,10 @@ static void gen_row(wr_buf *b, uint64_t *rng, long id, int64_t ms)
     uint64_t r = e2e_rand(rng);
     int key = (int)(r % 7);
     long v = (long)((r >> 8) % 2001) - 1000;
-    if ((r >> 40) % 20 == 0) wr_buf_printf(b, "%ld,k%d,,%s\n", id, key, ts);
-    else wr_buf_printf(b, "%ld,k%d,%ld,%s\n", id, key, v, ts);
+    if ((r >> 40) % 20 == 0)
+        wr_buf_printf(b, "%ld,k%d,,%s\n", id, key, ts);
+    else
+        wr_buf_printf(b, "%ld,k%d,%ld,%s\n", id, key, v, ts);
 }
 
 static int setup(void **state)
@@ -130,8 +132,8 @@ static e2e_result run_window(const char *dir, const win_case *c, uint32_t src_pa
     int src = e2e_add_source(job, "files", opts, in, src_par, 3, delay_us, interval_us);
     assert_true(src >= 0);
 
-    wr_window_agg_config *cfg = wr_window_agg_config_new(1, (uint32_t)c->naggs,
-                                                         3 + (uint32_t)c->naggs);
+    wr_window_agg_config *cfg =
+        wr_window_agg_config_new(1, (uint32_t)c->naggs, 3 + (uint32_t)c->naggs);
     cfg->rowtime_col = 3;
     cfg->window = c->w;
     cfg->keys[0] = 1;
@@ -148,8 +150,8 @@ static e2e_result run_window(const char *dir, const win_case *c, uint32_t src_pa
     if (wr_window_agg_check(cfg, in, &err) != WR_OK ||
         wr_window_agg_schema(cfg, in, NULL, &out, &err) != WR_OK)
         fail_msg("window config: %s", err.msg);
-    int win = wr_job_add_op(job, "window", &wr_window_agg_vt, cfg, wr_window_agg_config_free,
-                            out, par);
+    int win =
+        wr_job_add_op(job, "window", &wr_window_agg_vt, cfg, wr_window_agg_config_free, out, par);
     assert_true(win >= 0);
     int sink = e2e_add_sink(job, "print", "connector=print", out, par);
     assert_true(sink >= 0);
@@ -190,11 +192,11 @@ static void check_case(const char *what, const char *dir, const win_case *c, con
 static void test_tumble(void **state)
 {
     (void)state;
-    win_case c = {.w = {.kind = WR_WINDOW_TUMBLE, .size_us = 10 * SEC},
-                  .naggs = 6,
-                  .aggs = {WR_AGG_COUNT_STAR, WR_AGG_SUM, WR_AGG_MIN, WR_AGG_MAX, WR_AGG_AVG,
-                           WR_AGG_COUNT},
-                  .args = {-1, 2, 2, 2, 2, 2}};
+    win_case c = {
+        .w = {.kind = WR_WINDOW_TUMBLE, .size_us = 10 * SEC},
+        .naggs = 6,
+        .aggs = {WR_AGG_COUNT_STAR, WR_AGG_SUM, WR_AGG_MIN, WR_AGG_MAX, WR_AGG_AVG, WR_AGG_COUNT},
+        .args = {-1, 2, 2, 2, 2, 2}};
     check_case("tumble", g_dir, &c,
                "SELECT k, epoch_ms(b), epoch_ms(b + 10000), count(*)::BIGINT, "
                "sum(v)::INTEGER, min(v), max(v), "
@@ -242,7 +244,7 @@ static void test_cumulate(void **state)
                "count(DISTINCT v)::BIGINT FROM (SELECT k, v, base, "
                "unnest(range(base + 5000 * ((ms - base) // 5000 + 1), base + 20001, 5000)) AS e "
                "FROM (SELECT k, v, epoch_ms(ts) AS ms, " BUCKET(20000) " AS base FROM t)) "
-               "GROUP BY k, base, e;");
+                                                                       "GROUP BY k, base, e;");
 }
 
 static void test_session(void **state)
@@ -276,17 +278,21 @@ static void test_late_records(void **state)
      * emission, interval 0); a row is late when its window's end - 1 ms <= that. */
     const char *q =
         "CREATE TABLE w AS SELECT *, max(epoch_ms(ts) - 1000) OVER (ORDER BY id ROWS BETWEEN "
-        "UNBOUNDED PRECEDING AND 1 PRECEDING) AS wm, " BUCKET(5000) " AS b FROM t;\n"
-        "SELECT k, epoch_ms(b), epoch_ms(b + 5000), count(*)::BIGINT, sum(v)::INTEGER FROM w "
-        "WHERE wm IS NULL OR b + 5000 - 1 > wm GROUP BY k, b;";
+        "UNBOUNDED PRECEDING AND 1 PRECEDING) AS wm, " BUCKET(
+            5000) " AS b FROM t;\n"
+                  "SELECT k, epoch_ms(b), epoch_ms(b + 5000), count(*)::BIGINT, sum(v)::INTEGER "
+                  "FROM w "
+                  "WHERE wm IS NULL OR b + 5000 - 1 > wm GROUP BY k, b;";
     char *full = NULL;
     assert_true(asprintf(&full, "%s%s", sql, q) > 0);
     char *expected = e2e_oracle(full);
     char *late_sql = NULL;
-    assert_true(asprintf(&late_sql, "%sCREATE TABLE w AS SELECT *, max(epoch_ms(ts) - 1000) OVER "
-                                    "(ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 "
-                                    "PRECEDING) AS wm, " BUCKET(5000) " AS b FROM t;\n"
-                                    "SELECT count(*) FROM w WHERE b + 5000 - 1 <= wm;",
+    assert_true(asprintf(&late_sql,
+                         "%sCREATE TABLE w AS SELECT *, max(epoch_ms(ts) - 1000) OVER "
+                         "(ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 "
+                         "PRECEDING) AS wm, " BUCKET(
+                             5000) " AS b FROM t;\n"
+                                   "SELECT count(*) FROM w WHERE b + 5000 - 1 <= wm;",
                          sql) > 0);
     char *late = e2e_oracle(late_sql);
     char want[64];
@@ -321,9 +327,9 @@ static void test_late_records(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tumble),    cmocka_unit_test(test_tumble_offset),
-        cmocka_unit_test(test_hop),       cmocka_unit_test(test_cumulate),
-        cmocka_unit_test(test_session),   cmocka_unit_test(test_late_records),
+        cmocka_unit_test(test_tumble),  cmocka_unit_test(test_tumble_offset),
+        cmocka_unit_test(test_hop),     cmocka_unit_test(test_cumulate),
+        cmocka_unit_test(test_session), cmocka_unit_test(test_late_records),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

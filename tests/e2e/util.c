@@ -146,7 +146,8 @@ char *e2e_oracle(const char *sql)
     wr_buf_init(&b);
     char chunk[4096];
     size_t r;
-    while ((r = fread(chunk, 1, sizeof chunk, p)) > 0) wr_buf_append(&b, chunk, r);
+    while ((r = fread(chunk, 1, sizeof chunk, p)) > 0)
+        wr_buf_append(&b, chunk, r);
     int st = pclose(p);
     unlink(path);
     if (st != 0) fail_msg("the DuckDB oracle failed (exit %d) on:\n%s", st, sql);
@@ -249,8 +250,10 @@ void e2e_assert_same(const char *what, const char *expected, const char *actual)
     print_error("%s: outputs differ at line %d (expected %zu bytes, got %zu)\n", what, line, el,
                 al);
     const char *es = e, *as = a;
-    while (es > expected && es[-1] != '\n') es--;
-    while (as > actual && as[-1] != '\n') as--;
+    while (es > expected && es[-1] != '\n')
+        es--;
+    while (as > actual && as[-1] != '\n')
+        as--;
     print_error("expected: %.200s\nactual:   %.200s\n", es, as);
     fail_msg("%s: results differ", what);
 }
