@@ -33,6 +33,15 @@ check run-bad-set 2 "did you mean 'parallelism.default'" -- "$weir" run "$tmp/q.
 check demo-bad-rows 2 "--rows" -- "$weir" demo --rows abc
 check demo-bad-setting 2 "expected an integer" -- "$weir" demo --set weir.batch-rows=lots
 
+# docs/configuration.md carries the generated settings table.
+src=${WEIR_SRC:-.}
+"$weir" help config > "$tmp/config.md"
+if diff <(grep '^|' "$tmp/config.md") <(grep '^|' "$src/docs/configuration.md") >/dev/null; then
+  echo "ok   docs/configuration.md is current"
+else
+  echo "FAIL docs/configuration.md differs from 'weir help config'"; fails=$((fails + 1))
+fi
+
 # The demo: 20000 events at 10 ms of event time each = 200 s; 10 s windows. Every event
 # is counted once, so the counts of all printed rows add up to the number of events.
 for p in 1 4; do
