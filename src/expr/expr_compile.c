@@ -324,6 +324,7 @@ static int pattern_arg(const wr_expr *e)
     switch (e->op) {
     case WR_OP_LIKE:
     case WR_OP_REGEXP:
+    case WR_OP_SIMILAR:
     case WR_OP_REGEXP_EXTRACT:
     case WR_OP_REGEXP_REPLACE:
     case WR_OP_DATE_FORMAT:
@@ -342,6 +343,7 @@ static bool needs_slot(const wr_expr *e)
     switch (e->op) {
     case WR_OP_LIKE:
     case WR_OP_REGEXP:
+    case WR_OP_SIMILAR:
     case WR_OP_REGEXP_EXTRACT:
     case WR_OP_REGEXP_REPLACE:
     case WR_OP_DATE_FORMAT:
@@ -350,6 +352,7 @@ static bool needs_slot(const wr_expr *e)
     case WR_OP_FROM_UNIXTIME:
     case WR_OP_RAND:
     case WR_OP_RAND_INTEGER:
+    case WR_OP_UUID:
         return true;
     default:
         return false;
@@ -380,6 +383,15 @@ static int prepare_pattern(comp *c, const wr_expr *e, int k, void **aux, bool *i
         int rc = wr_expr_like_compile(c->p, v.s.ptr, v.s.len, (int)e->imm, aux, c->err);
         if (rc < 0) return rc;
         return add_aux(c, WR_AUX_LIKE, *aux);
+    }
+    case WR_OP_SIMILAR: {
+        bool re_oom;
+        *aux = wr_expr_similar_compile(v.s.ptr, v.s.len, (int)e->imm, &re_oom);
+        if (!*aux && re_oom) return oom(c);
+        if (!*aux)
+            return wr_error_set(c->err, WR_EINVAL, WR_DOMAIN_USER,
+                                "SIMILAR TO: invalid pattern '%.*s'", (int)v.s.len, v.s.ptr);
+        return add_aux(c, WR_AUX_REGEX, *aux);
     }
     case WR_OP_REGEXP:
     case WR_OP_REGEXP_EXTRACT:

@@ -903,10 +903,12 @@ static int exec(wr_expr_ctx *c, const wr_expr_insn *I)
     case WR_OP_IS_CLASS:
     case WR_OP_HEX:
     case WR_OP_BIN:
+    case WR_OP_OVERLAY:
         rc = wr_expr_k_string(c, I);
         break;
     case WR_OP_LIKE:
     case WR_OP_REGEXP:
+    case WR_OP_SIMILAR:
     case WR_OP_REGEXP_EXTRACT:
     case WR_OP_REGEXP_REPLACE:
         rc = wr_expr_k_pattern(c, I);
@@ -919,6 +921,7 @@ static int exec(wr_expr_ctx *c, const wr_expr_insn *I)
         rc = wr_expr_k_digest(c, I);
         break;
     case WR_OP_JSON_VALUE:
+    case WR_OP_JSON_QUERY:
         rc = wr_expr_k_json(c, I);
         break;
     case WR_OP_MATH1:
@@ -930,6 +933,7 @@ static int exec(wr_expr_ctx *c, const wr_expr_insn *I)
     case WR_OP_FLOOR:
     case WR_OP_RAND:
     case WR_OP_RAND_INTEGER:
+    case WR_OP_UUID:
         rc = wr_expr_k_math(c, I);
         break;
     case WR_OP_TS_ADD_DT:

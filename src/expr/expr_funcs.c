@@ -515,16 +515,17 @@ static wr_expr *bind_like(bctx *b, wr_expr **args, uint32_t n)
         const char *s = literal_text(b, args[2], &len);
         if (!s || len > 1) {
             wr_error_set(b->err, WR_ETYPE, WR_DOMAIN_USER,
-                         "LIKE: ESCAPE must be a string literal of one character");
+                         "%s: ESCAPE must be a string literal of one character", b->name);
             return NULL;
         }
         esc = len ? (unsigned char)s[0] : -1;
     }
-    wr_expr *e =
-        mk(b, WR_OP_LIKE, with_null(wr_type_make(WR_TYPE_BOOLEAN), any_nullable(a2, 2)), a2, 2);
+    bool similar = b->f->op == WR_OP_SIMILAR;
+    wr_expr *e = mk(b, similar ? WR_OP_SIMILAR : WR_OP_LIKE,
+                    with_null(wr_type_make(WR_TYPE_BOOLEAN), any_nullable(a2, 2)), a2, 2);
     if (!e) return NULL;
     e->imm = esc;
-    e->name = "LIKE";
+    e->name = similar ? "SIMILAR TO" : "LIKE";
     if (b->f->imm) return call_named(b, "NOT", &e, 1);
     return e;
 }
@@ -699,6 +700,13 @@ static wr_expr *bind_is_class(bctx *b, wr_expr **args, uint32_t n)
     if (!x) return NULL;
     if (!t_str(x)) return type_error(b, args, n);
     return mk(b, WR_OP_IS_CLASS, with_null(wr_type_make(WR_TYPE_BOOLEAN), false), &x, 1);
+}
+
+static wr_expr *bind_uuid(bctx *b, wr_expr **args, uint32_t n)
+{
+    wr_expr *e = mk(b, WR_OP_UUID, wr_type_not_null(string_type()), NULL, 0);
+    if (e) e->flags |= WR_EF_NONDET;
+    return e;
 }
 
 static wr_expr *bind_typeof(bctx *b, wr_expr **args, uint32_t n)
@@ -1097,6 +1105,9 @@ static const wr_fndef fndefs[] = {
     OPF("NOT IN", bind_in, 1, 2, -1, "x NOT IN (v1, ...)"),
     OPF("LIKE", bind_like, 0, 2, 3, "STRING LIKE pattern [ESCAPE char]"),
     OPF("NOT LIKE", bind_like, 1, 2, 3, "STRING NOT LIKE pattern [ESCAPE char]"),
+    OPC("SIMILAR TO", bind_like, WR_OP_SIMILAR, 0, 2, 3, "STRING SIMILAR TO pattern [ESCAPE char]"),
+    OPC("NOT SIMILAR TO", bind_like, WR_OP_SIMILAR, 1, 2, 3,
+        "STRING NOT SIMILAR TO pattern [ESCAPE char]"),
     OPC("IS DISTINCT FROM", bind_distinct, WR_OP_DISTINCT, 0, 2, 2, "a IS DISTINCT FROM b"),
     OPC("IS NOT DISTINCT FROM", bind_distinct, WR_OP_DISTINCT, 1, 2, 2, "a IS NOT DISTINCT FROM b"),
     /* logic */
@@ -1165,6 +1176,11 @@ static const wr_fndef fndefs[] = {
     OPC("IS_DECIMAL", bind_is_class, WR_OP_IS_CLASS, WR_SC_DECIMAL, 1, 1, "IS_DECIMAL(STRING)"),
     SIG("JSON_VALUE", WR_OP_JSON_VALUE, 0, 2, 2, "SS", 'S', FD_NULLABLE,
         "JSON_VALUE(STRING json, STRING path)"),
+    SIG("JSON_QUERY", WR_OP_JSON_QUERY, 0, 2, 2, "SS", 'S', FD_NULLABLE,
+        "JSON_QUERY(STRING json, STRING path)"),
+    SIG("OVERLAY", WR_OP_OVERLAY, 0, 3, 4, "SSII", 'S', 0,
+        "OVERLAY(STRING, STRING replacement, INT from[, INT length])"),
+    OPF("UUID", bind_uuid, 0, 0, 0, "UUID()"),
     OPF("HEX", bind_hex, 0, 1, 1, "HEX(BIGINT) or HEX(STRING)"),
     SIG("BIN", WR_OP_BIN, 0, 1, 1, "I", 'S', 0, "BIN(BIGINT)"),
     OPF("TYPEOF", bind_typeof, 0, 1, 2, "TYPEOF(x)"),

@@ -123,6 +123,7 @@ struct wr_expr {
     X(OP_CHR, WR_OPF_PROP)                                                                         \
     X(OP_LIKE, WR_OPF_PROP)                                                                        \
     X(OP_REGEXP, WR_OPF_PROP)                                                                      \
+    X(OP_SIMILAR, WR_OPF_PROP)                                                                     \
     X(OP_REGEXP_EXTRACT, WR_OPF_PROP)                                                              \
     X(OP_REGEXP_REPLACE, WR_OPF_PROP)                                                              \
     X(OP_MD5, WR_OPF_PROP)                                                                         \
@@ -132,6 +133,9 @@ struct wr_expr {
     X(OP_FROM_BASE64, WR_OPF_PROP)                                                                 \
     X(OP_IS_CLASS, 0)                                                                              \
     X(OP_JSON_VALUE, WR_OPF_PROP)                                                                  \
+    X(OP_JSON_QUERY, WR_OPF_PROP)                                                                  \
+    X(OP_OVERLAY, WR_OPF_PROP)                                                                     \
+    X(OP_UUID, WR_OPF_PROP)                                                                        \
     X(OP_HEX, WR_OPF_PROP)                                                                         \
     X(OP_BIN, WR_OPF_PROP)                                                                         \
     /* math */                                                                                     \
@@ -468,6 +472,8 @@ int wr_expr_like_compile(wr_expr_prog *p, const char *pat, size_t n, int esc, vo
                          wr_error *err);
 void wr_expr_like_free(void *like);
 void *wr_expr_regex_compile(const char *pat, size_t n, bool *oom);
+/* SIMILAR TO pattern (esc < 0: none) translated to an anchored regex and compiled. */
+void *wr_expr_similar_compile(const char *pat, size_t n, int esc, bool *oom);
 void wr_expr_regex_free(void *re);
 /* Date format pattern compiled once (SimpleDateFormat letters). */
 void *wr_expr_datefmt_compile(const char *pat, size_t n);

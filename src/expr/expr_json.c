@@ -1,9 +1,11 @@
-/* expr_json.c - JSON_VALUE(json, path) over JSON text without building a document: the path
+/* expr_json.c - JSON_VALUE(json, path) and JSON_QUERY(json, path) over JSON text without building a
+ * document: the path
  * ($, .key, ['key'], ["key"], [index], with an optional leading 'lax' or 'strict') is
  * followed by scanning the text and skipping the members and elements that are not on it.
  * The result is the scalar at the path as STRING (strings unescaped, numbers as written,
  * true/false); a missing path, JSON null, an object or array, or malformed JSON or path give
- * NULL, as Flink's default NULL ON EMPTY / NULL ON ERROR do. */
+ * NULL, as Flink's default NULL ON EMPTY / NULL ON ERROR do. JSON_QUERY returns the object or
+ * array at the path as compact JSON text (NULL for scalars, as without a wrapper). */
 #include "expr/expr_internal.h"
 
 #include <string.h>
@@ -366,6 +368,32 @@ int wr_expr_k_json(wr_expr_ctx *c, const wr_expr_insn *I)
         const char *start = cur.p;
         wr_buf_clear(b);
         int rc;
+        if (I->op == WR_OP_JSON_QUERY) {
+            /* objects and arrays, re-written without insignificant whitespace */
+            if ((*cur.p != '{' && *cur.p != '[') || !skip_value(&cur)) {
+                wr_vec_set_valid(D, i, false);
+                continue;
+            }
+            bool in_str = false;
+            for (const char *q = start; q < cur.p; q++) {
+                char ch = *q;
+                if (in_str) {
+                    if (ch == '\\' && q + 1 < cur.p) {
+                        if (wr_buf_putc(b, ch) < 0) return wr_expr_fail(c, WR_ENOMEM, "oom");
+                        ch = *++q;
+                    } else if (ch == '"') {
+                        in_str = false;
+                    }
+                } else if (ch == '"') {
+                    in_str = true;
+                } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+                    continue;
+                }
+                if (wr_buf_putc(b, ch) < 0) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
+            }
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
+            continue;
+        }
         switch (*cur.p) {
         case '"':
             if (!read_string(&cur, b)) {

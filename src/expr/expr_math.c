@@ -199,6 +199,49 @@ static double math1(int fn, double x)
     }
 }
 
+/* UUID(): random (version 4) UUIDs from a per-scratch xorshift generator. */
+typedef struct uuid_state {
+    bool init;
+    uint64_t s0, s1;
+} uuid_state;
+
+static uint64_t xs_next(uuid_state *st)
+{
+    uint64_t a = st->s0, b = st->s1;
+    st->s0 = b;
+    a ^= a << 23;
+    st->s1 = a ^ b ^ (a >> 17) ^ (b >> 26);
+    return st->s1 + b;
+}
+
+static int k_uuid(wr_expr_ctx *c, const wr_expr_insn *I, wr_vec *D)
+{
+    uuid_state *st = wr_expr_slot_get(c, I, sizeof(uuid_state), NULL);
+    if (!st) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
+    if (!st->init) {
+        st->s0 = wr_hash_u64(c->s->seed_base ^ (uint64_t)wr_mono_ns()) | 1;
+        st->s1 = wr_hash_u64(st->s0 + 0x9E3779B97F4A7C15ull) | 2;
+        st->init = true;
+    }
+    static const char hexd[] = "0123456789abcdef";
+    WR_FOR_EACH_SET(D->validity, c->nw, i)
+    {
+        uint64_t hi = xs_next(st), lo = xs_next(st);
+        hi = (hi & ~0xF000ull) | 0x4000ull;                        /* version 4 */
+        lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull; /* variant 10 */
+        char text[36];
+        int k = 0;
+        for (int nib = 0; nib < 32; nib++) {
+            if (nib == 8 || nib == 12 || nib == 16 || nib == 20) text[k++] = '-';
+            uint64_t w = nib < 16 ? hi : lo;
+            text[k++] = hexd[(w >> (60 - 4 * (nib % 16))) & 15];
+        }
+        int rc = wr_expr_str_out(c, &WR_VEC_STR(D)[i], text, 36);
+        if (rc < 0) return rc;
+    }
+    return 0;
+}
+
 int wr_expr_k_math(wr_expr_ctx *c, const wr_expr_insn *I)
 {
     wr_vec *D = c->R[I->dst];
@@ -208,6 +251,8 @@ int wr_expr_k_math(wr_expr_ctx *c, const wr_expr_insn *I)
     case WR_OP_RAND:
     case WR_OP_RAND_INTEGER:
         return k_rand(c, I, D);
+    case WR_OP_UUID:
+        return k_uuid(c, I, D);
     case WR_OP_MATH1: {
         const double *x = A->data;
         double *o = D->data;

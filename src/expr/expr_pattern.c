@@ -273,7 +273,7 @@ typedef struct regex {
 } regex;
 
 /* NULL with *oom false: the pattern is invalid; with *oom true: out of memory. */
-static regex *regex_new(const char *pat, size_t n, bool *oom)
+static regex *regex_new_flags(const char *pat, size_t n, uint32_t flags, bool *oom)
 {
     *oom = true;
     pcre2_general_context *g = gctx_new();
@@ -281,9 +281,8 @@ static regex *regex_new(const char *pat, size_t n, bool *oom)
     pcre2_compile_context *cc = pcre2_compile_context_create(g);
     int errcode;
     PCRE2_SIZE erroff;
-    pcre2_code *code = cc ? pcre2_compile((PCRE2_SPTR)pat, n, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                                          &errcode, &erroff, cc)
-                          : NULL;
+    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | flags;
+    pcre2_code *code = cc ? pcre2_compile((PCRE2_SPTR)pat, n, opts, &errcode, &erroff, cc) : NULL;
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(g);
     if (!code) {
@@ -308,9 +307,88 @@ static regex *regex_new(const char *pat, size_t n, bool *oom)
     return re;
 }
 
+static regex *regex_new(const char *pat, size_t n, bool *oom)
+{
+    return regex_new_flags(pat, n, 0, oom);
+}
+
 void *wr_expr_regex_compile(const char *pat, size_t n, bool *oom)
 {
     return regex_new(pat, n, oom);
+}
+
+/* SQL SIMILAR TO -> PCRE2: '%' is ".*", '_' is ".", the regex operators | * + ? { } ( )
+ * and [...] classes keep their meaning, every other character is literal, and the whole
+ * string must match. Returns false for a dangling escape or an unclosed class. */
+static bool similar_to_regex(const char *pat, size_t n, int esc, wr_buf *out)
+{
+    int rc = wr_buf_append_c(out, "^(?:");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        unsigned char ch = (unsigned char)pat[i];
+        if (esc >= 0 && ch == (unsigned char)esc) {
+            if (++i >= n) return false;
+            ch = (unsigned char)pat[i];
+            if (strchr("\\.^$|*+?{}()[]", ch)) rc = wr_buf_putc(out, '\\');
+            if (rc == 0) rc = wr_buf_putc(out, (char)ch);
+            continue;
+        }
+        switch (ch) {
+        case '%':
+            rc = wr_buf_append_c(out, ".*");
+            break;
+        case '_':
+            rc = wr_buf_putc(out, '.');
+            break;
+        case '[': {
+            size_t j = i + 1;
+            if (j < n && pat[j] == '^') j++;
+            if (j < n && pat[j] == ']') j++;
+            while (j < n && pat[j] != ']')
+                j++;
+            if (j >= n) return false;
+            rc = wr_buf_append(out, pat + i, j - i + 1);
+            i = j;
+            break;
+        }
+        case '|':
+        case '*':
+        case '+':
+        case '?':
+        case '{':
+        case '}':
+        case '(':
+        case ')':
+            rc = wr_buf_putc(out, (char)ch);
+            break;
+        case '\\':
+        case '.':
+        case '^':
+        case '$':
+        case ']':
+            rc = wr_buf_putc(out, '\\');
+            if (rc == 0) rc = wr_buf_putc(out, (char)ch);
+            break;
+        default:
+            rc = wr_buf_putc(out, (char)ch);
+            break;
+        }
+    }
+    if (rc == 0) rc = wr_buf_append_c(out, ")$");
+    return rc == 0;
+}
+
+void *wr_expr_similar_compile(const char *pat, size_t n, int esc, bool *oom)
+{
+    wr_buf b;
+    wr_buf_init(&b);
+    *oom = false;
+    void *re = NULL;
+    if (similar_to_regex(pat, n, esc, &b))
+        re = regex_new_flags(b.ptr, b.len, PCRE2_DOTALL, oom);
+    else if (!b.ptr && n)
+        *oom = true;
+    wr_buf_free(&b);
+    return re;
 }
 
 void wr_expr_regex_free(void *p)
@@ -381,7 +459,8 @@ static int rx_for_row(wr_expr_ctx *c, const wr_expr_insn *I, rx_state *st, wr_st
     e->len = pat.len;
     e->used = true;
     bool oom;
-    e->re = regex_new(pat.ptr, pat.len, &oom);
+    e->re = I->op == WR_OP_SIMILAR ? wr_expr_similar_compile(pat.ptr, pat.len, (int)I->imm, &oom)
+                                   : regex_new(pat.ptr, pat.len, &oom);
     if (!e->re && oom) {
         rx_entry_clear(e);
         return wr_expr_fail(c, WR_ENOMEM, "out of memory");
@@ -462,15 +541,19 @@ static int k_regex(wr_expr_ctx *c, const wr_expr_insn *I)
     if (I->op == WR_OP_REGEXP_REPLACE) rep = wr_expr_arg(c, I, 2)->data;
     WR_FOR_EACH_SET(D->validity, c->nw, i)
     {
-        regex *re;
-        pcre2_match_data *md;
+        regex *re = NULL;
+        pcre2_match_data *md = NULL;
         int rc = rx_for_row(c, I, st, p[i], &re, &md);
         if (rc < 0) return rc;
         if (!re) {
+            if (I->op == WR_OP_SIMILAR)
+                return wr_expr_fail(c, WR_EINVAL, "SIMILAR TO: invalid pattern '%.*s'",
+                                    (int)p[i].len, p[i].ptr);
             wr_vec_set_valid(D, i, false);
             continue;
         }
         switch (I->op) {
+        case WR_OP_SIMILAR:
         case WR_OP_REGEXP: {
             int m = rx_find(re, md, s[i], 0);
             if (m == -2) return wr_expr_fail(c, WR_ENOMEM, "out of memory");

@@ -114,44 +114,48 @@ static int oom(wr_expr_ctx *c)
     return wr_expr_fail(c, WR_ENOMEM, "out of memory");
 }
 
+/* Case mapping (mode 0 UPPER, 1 LOWER, 2 INITCAP) keeps the byte length: a mapping that
+ * would change the UTF-8 length is not applied. So the result is written straight into the
+ * arena, with a plain loop for the ASCII prefix. */
+static uint32_t map_cp(uint32_t cp, int mode, bool *start)
+{
+    if (mode == 0) return cp_upper(cp);
+    if (mode == 1) return cp_lower(cp);
+    bool an = cp_alnum(cp);
+    uint32_t m = an ? (*start ? cp_upper(cp) : cp_lower(cp)) : cp;
+    *start = !an;
+    return m;
+}
+
 static int map_case(wr_expr_ctx *c, wr_strv s, int mode, wr_strv *out)
 {
-    wr_buf *b = &c->s->buf;
-    wr_buf_clear(b);
-    if (wr_buf_reserve(b, s.len + 4) < 0) return oom(c);
+    if (s.len == 0) {
+        *out = s;
+        return 0;
+    }
+    char *dst = wr_arena_alloc_aligned(c->arena, s.len, 1);
+    if (!dst) return oom(c);
+    const unsigned char *src = (const unsigned char *)s.ptr;
+    uint32_t i = 0;
+    if (mode != 2) {
+        unsigned char lo = mode == 0 ? 'a' : 'A';
+        int delta = mode == 0 ? -32 : 32;
+        for (; i < s.len && src[i] < 0x80; i++)
+            dst[i] = (char)(src[i] + ((unsigned char)(src[i] - lo) < 26 ? delta : 0));
+    }
     bool start = true;
-    for (uint32_t i = 0; i < s.len;) {
-        unsigned char ch = (unsigned char)s.ptr[i];
-        if (ch < 0x80) {
-            char o = (char)ch;
-            if (mode == 0 && ch >= 'a' && ch <= 'z') o = (char)(ch - 32);
-            if (mode == 1 && ch >= 'A' && ch <= 'Z') o = (char)(ch + 32);
-            if (mode == 2) {
-                bool an = cp_alnum(ch);
-                o = (char)(an ? (start ? cp_upper(ch) : cp_lower(ch)) : ch);
-                start = !an;
-            }
-            b->ptr[b->len++] = o;
-            i++;
-            continue;
-        }
+    while (i < s.len) {
         uint32_t adv, cp = u8dec(s.ptr + i, s.len - i, &adv);
-        uint32_t m = cp;
-        if (mode == 0) m = cp_upper(cp);
-        if (mode == 1) m = cp_lower(cp);
-        if (mode == 2) {
-            m = start ? cp_upper(cp) : cp_lower(cp);
-            start = false;
-        }
-        if (m == cp || adv != (uint32_t)u8enc(m, (char[4]){0})) {
-            memcpy(b->ptr + b->len, s.ptr + i, adv);
-            b->len += adv;
-        } else {
-            b->len += (size_t)u8enc(m, b->ptr + b->len);
-        }
+        uint32_t m = map_cp(cp, mode, &start);
+        char enc[4];
+        if (m != cp && (uint32_t)u8enc(m, enc) == adv)
+            memcpy(dst + i, enc, adv);
+        else
+            memcpy(dst + i, s.ptr + i, adv);
         i += adv;
     }
-    return wr_expr_str_out(c, out, b->ptr, b->len);
+    *out = wr_strv_make(dst, s.len);
+    return 0;
 }
 
 static bool in_set(uint32_t cp, wr_strv set)
@@ -596,6 +600,29 @@ int wr_expr_k_string(wr_expr_ctx *c, const wr_expr_insn *I)
                 x >>= 1;
             } while (x);
             if ((rc = wr_expr_str_out(c, &o[i], tmp + k, (size_t)(64 - k))) < 0) return rc;
+        }
+        return 0;
+    }
+    case WR_OP_OVERLAY: {
+        /* OVERLAY(s PLACING r FROM pos [FOR len]): len defaults to r's length */
+        const int64_t *pos = wr_expr_as_i64(c, C, 0);
+        const int64_t *len = I->nargs > 3 ? wr_expr_as_i64(c, wr_expr_arg(c, I, 3), 1) : NULL;
+        WR_FOR_EACH_SET(D->validity, nw, i)
+        {
+            wr_strv x = s[i], r = t[i];
+            int64_t n = nchars(x), p = pos[i], l = len ? len[i] : (int64_t)nchars(r);
+            if (p <= 0 || p > n) {
+                o[i] = x;
+                continue;
+            }
+            uint32_t head = char_off(x, (uint64_t)(p - 1));
+            int64_t rest_at = p - 1 + (l > 0 ? l : 0);
+            uint32_t tail = rest_at >= n ? x.len : char_off(x, (uint64_t)rest_at);
+            wr_buf_clear(b);
+            if (wr_buf_append(b, x.ptr, head) < 0 || wr_buf_append(b, r.ptr, r.len) < 0 ||
+                wr_buf_append(b, x.ptr + tail, x.len - tail) < 0)
+                return oom(c);
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
         }
         return 0;
     }

@@ -138,13 +138,50 @@ static void test_regexp_cache(void **state)
     tx_free(t);
 }
 
+static void similar_case(tx *t, const char *s, const char *pat, int want)
+{
+    wr_vec *v = eval_e(t, CALL(t, "SIMILAR TO", lit_s(t, s), lit_s(t, pat)));
+    wr_value val;
+    wr_vec_get(v, 0, &val);
+    if (val.is_null || val.b != (want != 0))
+        fail_msg("'%s' SIMILAR TO '%s' should be %d", s, pat, want);
+}
+
+static void test_similar_to(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[2] = {STR(), STR()};
+    tx_init(t, 2, ty, 2);
+    similar_case(t, "abc", "a%", 1);
+    similar_case(t, "abc", "(a|b)c", 0);
+    similar_case(t, "bc", "(a|b)c", 1);
+    similar_case(t, "abd", "ab[cd]", 1);
+    similar_case(t, "a.c", "a.c", 1);
+    similar_case(t, "abc", "a.c", 0);
+    similar_case(t, "aaa", "a+", 1);
+    similar_case(t, "ab", "a_", 1);
+    similar_case(t, "a\nb", "a%", 1);
+    similar_case(t, "a%", "a\\%", 1);
+    similar_case(t, "ab", "a\\%", 0);
+    set_s(t, 0, 0, "xyz"), set_s(t, 1, 0, "x(y|q)z");
+    set_s(t, 0, 1, "xqq"), set_s(t, 1, 1, "x(y|q)z");
+    wr_vec *v = eval_e(t, CALL(t, "NOT SIMILAR TO", col(t, 0), col(t, 1)));
+    expect_b(v, 0, false), expect_b(v, 1, true);
+    wr_expr *e = CALL(t, "SIMILAR TO", col(t, 0), lit_s(t, "[abc"));
+    wr_expr_prog *p = NULL;
+    assert_int_equal(wr_expr_compile(&e, 1, t->schema, &p, &t->err), WR_EINVAL);
+    assert_non_null(strstr(t->err.msg, "SIMILAR TO: invalid pattern"));
+    set_s(t, 1, 1, "(");
+    eval_fails(t, CALL(t, "SIMILAR TO", col(t, 0), col(t, 1)), WR_EINVAL, "invalid pattern");
+    tx_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_like_constant),
-        cmocka_unit_test(test_like_columns),
-        cmocka_unit_test(test_regexp),
-        cmocka_unit_test(test_regexp_cache),
+        cmocka_unit_test(test_like_constant), cmocka_unit_test(test_like_columns),
+        cmocka_unit_test(test_regexp),        cmocka_unit_test(test_regexp_cache),
+        cmocka_unit_test(test_similar_to),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

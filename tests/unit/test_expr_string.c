@@ -284,6 +284,41 @@ static void test_rand(void **state)
     tx_free(t);
 }
 
+static void test_more_functions(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 2);
+    set_s(t, 0, 0, "{\"a\": {\"b\": [1, 2], \"s\": [\"x y\", \"q\\\"r\"]}}");
+    set_s(t, 0, 1, "[]");
+    wr_vec *v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$.a.b")));
+    expect_s(v, 0, "[1,2]"), expect_null(v, 1);
+    v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$.a")));
+    expect_s(v, 0, "{\"b\":[1,2],\"s\":[\"x y\",\"q\\\"r\"]}");
+    v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$.a.b[0]")));
+    expect_null(v, 0);
+    v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$")));
+    expect_s(v, 1, "[]");
+    check_s(t, CALL(t, "OVERLAY", S("abcdef"), S("XY"), I(3)), "abXYef");
+    check_s(t, CALL(t, "OVERLAY", S("abcdef"), S("XY"), I(3), I(0)), "abXYcdef");
+    check_s(t, CALL(t, "OVERLAY", S("abcdef"), S("XY"), I(3), I(10)), "abXY");
+    check_s(t, CALL(t, "OVERLAY", S("abc"), S("X"), I(0)), "abc");
+    check_s(t, CALL(t, "OVERLAY", S("héllo"), S("E"), I(2)), "hEllo");
+    wr_expr *u = CALL0(t, "UUID");
+    assert_false(wr_expr_is_constant(u));
+    v = eval_e(t, u);
+    wr_value a, b;
+    wr_vec_get(v, 0, &a);
+    wr_vec_get(v, 1, &b);
+    assert_int_equal(a.s.len, 36);
+    assert_int_equal(b.s.len, 36);
+    assert_true(a.s.ptr[8] == '-' && a.s.ptr[13] == '-' && a.s.ptr[14] == '4');
+    assert_non_null(strchr("89ab", a.s.ptr[19]));
+    assert_true(memcmp(a.s.ptr, b.s.ptr, 36) != 0);
+    check_s(t, CALL(t, "TYPEOF", lit_dec(t, "1.5", 10, 2)), "DECIMAL(10, 2) NOT NULL");
+    tx_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_json_value),
         cmocka_unit_test(test_math),
         cmocka_unit_test(test_rand),
+        cmocka_unit_test(test_more_functions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
