@@ -1251,22 +1251,25 @@ static const wr_fndef *find_fn(const char *name)
     return NULL;
 }
 
+static const char *fn_names[WR_ARRAY_LEN(fndefs) + 1];
+static pthread_once_t fn_names_once = PTHREAD_ONCE_INIT;
+
+static void fn_names_init(void)
+{
+    for (size_t i = 0; i < WR_ARRAY_LEN(fndefs); i++)
+        fn_names[i] = fndefs[i].name;
+    fn_names[WR_ARRAY_LEN(fndefs)] = NULL;
+}
+
 static const char *suggest(const char *name)
 {
-    static const char *names[WR_ARRAY_LEN(fndefs) + 1];
-    static _Atomic int ready;
-    if (!atomic_load(&ready)) {
-        for (size_t i = 0; i < WR_ARRAY_LEN(fndefs); i++)
-            names[i] = fndefs[i].name;
-        names[WR_ARRAY_LEN(fndefs)] = NULL;
-        atomic_store(&ready, 1);
-    }
+    pthread_once(&fn_names_once, fn_names_init);
     char up[64];
     size_t n = strlen(name);
     if (n >= sizeof(up)) return NULL;
     for (size_t i = 0; i <= n; i++)
         up[i] = (char)toupper((unsigned char)name[i]);
-    return wr_suggest(up, names);
+    return wr_suggest(up, fn_names);
 }
 
 wr_expr *wr_expr_call(wr_arena *a, const char *fn, wr_expr **args, uint32_t nargs, wr_error *err)

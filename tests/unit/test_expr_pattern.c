@@ -176,12 +176,74 @@ static void test_similar_to(void **state)
     tx_free(t);
 }
 
+/* One program shared by several threads, each with its own scratch. */
+typedef struct shared_run {
+    const wr_expr_prog *p;
+    tx *t;
+    int bad;
+} shared_run;
+
+static void *run_shared(void *arg)
+{
+    shared_run *r = arg;
+    wr_expr_scratch *s = wr_expr_scratch_new(r->p, NULL);
+    wr_schema *os = wr_schema_new(2);
+    wr_schema_set(os, 0, "a", wr_expr_prog_output_type(r->p, 0));
+    wr_schema_set(os, 1, "b", wr_expr_prog_output_type(r->p, 1));
+    wr_batch *out = wr_batch_new(os, r->t->in->cap, NULL);
+    wr_error err;
+    for (int k = 0; k < 200; k++) {
+        wr_batch_clear(out);
+        if (wr_expr_eval(r->p, s, r->t->in, out, 0, &err) < 0) r->bad++;
+        for (uint32_t i = 0; i < r->t->in->len; i++) {
+            wr_value a, b;
+            wr_vec_get(&out->cols[0], i, &a);
+            wr_vec_get(&out->cols[1], i, &b);
+            if (a.is_null || a.s.len != 2 || b.is_null || b.b != (i % 3 == 0)) r->bad++;
+        }
+    }
+    wr_batch_release(out);
+    wr_schema_free(os);
+    wr_expr_scratch_free(s);
+    return NULL;
+}
+
+static void test_shared_program(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 300);
+    for (uint32_t i = 0; i < 300; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s-%02u", i % 3 == 0 ? "key" : "val", i % 100);
+        set_s(t, 0, i, buf);
+    }
+    wr_expr *es[2] = {
+        CALL(t, "REGEXP_EXTRACT", col(t, 0), lit_s(t, "-([0-9]+)$"), lit_i(t, 1)),
+        CALL(t, "LIKE", col(t, 0), lit_s(t, "key%")),
+    };
+    wr_expr_prog *p;
+    assert_int_equal(wr_expr_compile(es, 2, t->schema, &p, &t->err), 0);
+    wr_thread th[4];
+    shared_run runs[4];
+    for (int k = 0; k < 4; k++) {
+        runs[k] = (shared_run){p, t, 0};
+        assert_int_equal(wr_thread_start(&th[k], "expr-test", run_shared, &runs[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        wr_thread_join(&th[k]);
+        assert_int_equal(runs[k].bad, 0);
+    }
+    wr_expr_prog_free(p);
+    tx_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_like_constant), cmocka_unit_test(test_like_columns),
         cmocka_unit_test(test_regexp),        cmocka_unit_test(test_regexp_cache),
-        cmocka_unit_test(test_similar_to),
+        cmocka_unit_test(test_similar_to),    cmocka_unit_test(test_shared_program),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
