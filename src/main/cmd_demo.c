@@ -34,6 +34,7 @@ typedef struct demo_args {
     int64_t seed;   /* datagen seed, -1 = from the clock */
     bool blackhole; /* sink */
     bool json;
+    bool stats; /* print per-task statistics to stderr at the end */
 } demo_args;
 
 static void on_stop(void *arg)
@@ -232,6 +233,8 @@ static int parse_args(int argc, char **argv, demo_args *d, wr_config *cfg)
         int64_t n;
         if (strcmp(a, "--json") == 0) {
             d->json = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            d->stats = true;
         } else if (strcmp(a, "--sink") == 0 && next) {
             i++;
             if (strcmp(next, "print") == 0)
@@ -331,6 +334,17 @@ int wr_cmd_demo(int argc, char **argv)
         goto done;
     }
     uint64_t events = stats.records_in_sources;
+    if (d.stats) {
+        fprintf(stderr, "%-48s %9s %9s %9s %12s %12s\n", "task", "busy ms", "idle ms", "backpr ms",
+                "records in", "records out");
+        for (uint32_t i = 0; i < stats.ntasks; i++) {
+            const wr_task_stats *t = &stats.tasks[i];
+            fprintf(stderr, "%-48s %9.1f %9.1f %9.1f %12llu %12llu\n", t->name,
+                    (double)t->busy_ns / 1e6, (double)t->idle_ns / 1e6,
+                    (double)t->backpressured_ns / 1e6, (unsigned long long)t->records_in,
+                    (unsigned long long)t->records_out);
+        }
+    }
     if (d.json) {
         double first_ms = stats.first_record_mono_us
                               ? (double)(stats.first_record_mono_us - wr_main_start_us) / 1e3

@@ -34,7 +34,7 @@ int wr_cmd_help(int argc, char **argv)
           "\n"
           "  weir run FILE.sql [--set KEY=VALUE]... [--parallelism N]\n"
           "  weir demo [--rows N] [--rate R] [--keys K] [--seed S] [--parallelism N]\n"
-          "            [--sink print|blackhole] [--json]\n"
+          "            [--sink print|blackhole] [--json] [--stats]\n"
           "  weir help config      every setting accepted by --set\n"
           "  weir version\n"
           "\n"

@@ -74,7 +74,7 @@ static int usage(FILE *f)
           "commands:\n"
           "  run FILE.sql [--set KEY=VALUE]... [--parallelism N]   run a SQL job\n"
           "  demo [--rows N] [--rate R] [--keys K] [--seed S] [--parallelism N]\n"
-          "       [--sink print|blackhole] [--json]\n"
+          "       [--sink print|blackhole] [--json] [--stats]\n"
           "                                                        run the built-in demo job\n"
           "  help [TOPIC]                                          help (topics: config)\n"
           "  version                                               print the version\n",
