@@ -64,7 +64,7 @@ static wr_expr *ts_expr(wr_arena *a, wr_error *err)
 }
 
 static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
-                     wr_expr_prog **out_wm, wr_error *err)
+                     wr_wm_expr **out_wm, wr_error *err)
 {
     int rc = WR_EINTERNAL;
     uint32_t par = (uint32_t)wr_config_int(cfg, "parallelism.default");
@@ -76,7 +76,8 @@ static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
     wr_options_init(&opts);
     wr_source_def src = {0};
     wr_sink_def sink = {0};
-    wr_expr_prog *project = NULL, *wm = NULL;
+    wr_expr_prog *project = NULL;
+    wr_wm_expr *wm = NULL;
     wr_window_agg_config *wcfg = NULL;
     char buf[64];
 
@@ -138,8 +139,12 @@ static int build_job(const demo_args *d, const wr_config *cfg, wr_job **out_job,
         rc = err->code;
         goto fail;
     }
-    if ((rc = wr_expr_compile(&wm_e, 1, src_schema, &wm, err)) != WR_OK) goto fail;
-    if ((rc = wr_wm_expr_check(wm, err)) != WR_OK) goto fail;
+    wr_expr_prog *wm_prog = NULL;
+    if ((rc = wr_expr_compile(&wm_e, 1, src_schema, &wm_prog, err)) != WR_OK) goto fail;
+    if (!(wm = wr_wm_expr_new(wm_prog, err))) {
+        rc = err->code;
+        goto fail;
+    }
 
     /* Window: TUMBLE(ts, 10 s), GROUP BY user_id, COUNT(*). */
     wcfg = wr_window_agg_config_new(1, 1, 4);
@@ -213,7 +218,7 @@ fail:
     if (sink.cfg && sink.cfg_free) sink.cfg_free(sink.cfg);
     if (wcfg) wr_window_agg_config_free(wcfg);
     if (project) wr_expr_prog_free(project);
-    if (wm) wr_expr_prog_free(wm);
+    if (wm) wr_wm_expr_free(wm);
     if (job) wr_job_free(job);
 done:
     wr_options_free(&opts);
@@ -288,7 +293,7 @@ int wr_cmd_demo(int argc, char **argv)
     wr_error err = {0};
     wr_config *cfg = NULL;
     wr_job *job = NULL;
-    wr_expr_prog *wm = NULL;
+    wr_wm_expr *wm = NULL;
     wr_job_exec *x = NULL;
     wr_job_stats stats = {0};
     int status = WR_EXIT_USAGE;
@@ -363,7 +368,7 @@ int wr_cmd_demo(int argc, char **argv)
 done:
     wr_job_stats_free(&stats);
     if (job) wr_job_free(job);
-    if (wm) wr_expr_prog_free(wm);
+    if (wm) wr_wm_expr_free(wm);
     wr_config_free(cfg);
     return status;
 }

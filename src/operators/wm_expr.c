@@ -5,14 +5,24 @@
  * The runtime calls the callback from whichever worker thread runs the source task, for
  * several subtasks of the same vertex at once, so the program's scratch registers cannot
  * live in the shared argument: each thread keeps its own scratch and output batch per
- * program (a small thread-local cache), freed when the thread exits. */
+ * watermark expression (a small thread-local cache), freed when the thread exits. Cache
+ * entries are keyed by a process-unique id, not by address, so an expression freed and a
+ * new one allocated at the same address never share a stale scratch. */
 #include "operators/wm_expr.h"
 
 #include <string.h>
 
 #define WM_CACHE_SLOTS 8
 
+struct wr_wm_expr {
+    wr_expr_prog *prog;
+    uint64_t id;
+};
+
+static _Atomic uint64_t next_id = 1;
+
 typedef struct wm_slot {
+    uint64_t id;
     const wr_expr_prog *prog;
     wr_expr_scratch *scratch;
     wr_batch *out;
@@ -49,8 +59,9 @@ static void cache_key_init(void)
     pthread_key_create(&cache_key, cache_free);
 }
 
-static wm_slot *slot_for(const wr_expr_prog *prog, uint32_t rows, wr_error *err)
+static wm_slot *slot_for(const wr_wm_expr *w, uint32_t rows, wr_error *err)
 {
+    const wr_expr_prog *prog = w->prog;
     pthread_once(&cache_once, cache_key_init);
     wm_cache *c = pthread_getspecific(cache_key);
     if (!c) {
@@ -60,10 +71,11 @@ static wm_slot *slot_for(const wr_expr_prog *prog, uint32_t rows, wr_error *err)
     }
     wm_slot *s = NULL;
     for (uint32_t i = 0; i < WM_CACHE_SLOTS; i++)
-        if (c->slots[i].prog == prog) s = &c->slots[i];
+        if (c->slots[i].id == w->id) s = &c->slots[i];
     if (!s) {
         s = &c->slots[c->next++ % WM_CACHE_SLOTS];
         slot_clear(s);
+        s->id = w->id;
         s->prog = prog;
         s->scratch = wr_expr_scratch_new(prog, NULL);
         s->schema = wr_schema_new(1);
@@ -85,10 +97,35 @@ nomem:
     return NULL;
 }
 
+wr_wm_expr *wr_wm_expr_new(wr_expr_prog *prog, wr_error *err)
+{
+    if (wr_wm_expr_check(prog, err) != WR_OK) {
+        wr_expr_prog_free(prog);
+        return NULL;
+    }
+    wr_wm_expr *w = wr_malloc(sizeof *w);
+    if (!w) {
+        wr_expr_prog_free(prog);
+        wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        return NULL;
+    }
+    w->prog = prog;
+    w->id = atomic_fetch_add(&next_id, 1);
+    return w;
+}
+
+void wr_wm_expr_free(wr_wm_expr *w)
+{
+    if (!w) return;
+    wr_expr_prog_free(w->prog);
+    wr_free(w);
+}
+
 int wr_wm_expr_eval(void *arg, const wr_batch *b, int64_t *cand, uint64_t *valid, wr_error *err)
 {
-    const wr_expr_prog *prog = arg;
-    wm_slot *s = slot_for(prog, b->len, err);
+    const wr_wm_expr *w = arg;
+    const wr_expr_prog *prog = w->prog;
+    wm_slot *s = slot_for(w, b->len, err);
     if (!s) return WR_ENOMEM;
     wr_batch_clear(s->out);
     /* The program only reads the input; the cast drops a const the expr API doesn't need. */
