@@ -319,45 +319,6 @@ static int encode_keys(ga_state *st, const wr_batch *in, const uint32_t *keys, u
     return 0;
 }
 
-#define GATHER(T)                                                                                  \
-    do {                                                                                           \
-        const T *s_ = (const T *)src->data;                                                        \
-        T *d_ = (T *)dst->data + drow0;                                                            \
-        for (uint32_t j = 0; j < n; j++)                                                           \
-            d_[j] = s_[rows[j]];                                                                   \
-    } while (0)
-
-/* dst rows [drow0, drow0+n) = src rows rows[0..n) (values and validity; string views are
- * copied as views: the caller makes dst's batch depend on src's). */
-static void gather_col(wr_vec *dst, uint32_t drow0, const wr_vec *src, const uint32_t *rows,
-                       uint32_t n)
-{
-    switch (src->width) {
-    case 1:
-        GATHER(uint8_t);
-        break;
-    case 2:
-        GATHER(uint16_t);
-        break;
-    case 4:
-        GATHER(uint32_t);
-        break;
-    case 8:
-        GATHER(uint64_t);
-        break;
-    case 16:
-        if (src->phys == WR_PHYS_STR)
-            GATHER(wr_strv);
-        else
-            GATHER(wr_i128);
-        break;
-    default:
-        break;
-    }
-    for (uint32_t j = 0; j < n; j++)
-        wr_vec_set_valid(dst, drow0 + j, wr_vec_valid(src, rows[j]));
-}
-
 /* ------------------------------------------------------------------------------------------
  * Open / close
  * ---------------------------------------------------------------------------------------- */
@@ -521,7 +482,7 @@ static int ga_emit_plan(ga_state *st, wr_op_ctx *ctx, wr_batch *before, uint32_t
             return ga_nomem(ctx, err);
         }
         for (uint32_t c = 0; c < ncols; c++)
-            gather_col(&out->cols[c], 0, &before->cols[c], st->plan_row + start, m);
+            wr_vec_gather(&out->cols[c], 0, &before->cols[c], st->plan_row + start, m);
         int rc = wr_agg_results(st->l, st->plan_acc + start, m, out, nkeys, 0, err);
         if (rc < 0) {
             wr_batch_release(out);
@@ -558,7 +519,7 @@ static int ga_process_keyed(ga_state *st, wr_op_ctx *ctx, wr_batch *in, wr_error
         goto out;
     }
     for (uint32_t k = 0; k < nkeys; k++)
-        gather_col(&before->cols[k], 0, &in->cols[keys[k]], st->first_row, nt);
+        wr_vec_gather(&before->cols[k], 0, &in->cols[keys[k]], st->first_row, nt);
     for (uint32_t t = 0; t < nt; t++)
         st->plan_acc[t] = st->existed[t] ? ENTRY_ACC(st->touched[t]) : NULL;
     if ((rc = wr_agg_results(l, st->plan_acc, nt, before, nkeys, 0, err)) < 0) goto out;
@@ -662,7 +623,7 @@ static int ga_process_local(ga_state *st, wr_op_ctx *ctx, wr_batch *in, wr_error
         goto out;
     }
     for (uint32_t k = 0; k < nkeys; k++)
-        gather_col(&out->cols[k], 0, &in->cols[cfg->keys[k]], st->first_row, ng);
+        wr_vec_gather(&out->cols[k], 0, &in->cols[cfg->keys[k]], st->first_row, ng);
     for (uint32_t g = 0; g < ng; g++)
         st->plan_acc[g] = st->laccs + (size_t)g * st->lstride;
     if ((rc = wr_agg_partial_write(l, st->plan_acc, ng, out, nkeys, 0, err)) < 0) goto out;

@@ -233,15 +233,7 @@ static int tvf_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *
     return WR_OK;
 }
 
-/* out[dst row r] = in[src row idx[r]] for every value of a fixed width W. */
-#define GATHER(T)                                                                                  \
-    do {                                                                                           \
-        const T *sp = (const T *)sv->data;                                                         \
-        T *dp = (T *)dv->data;                                                                     \
-        for (uint32_t r = 0; r < m; r++)                                                           \
-            dp[r] = sp[idx[r]];                                                                    \
-    } while (0)
-
+/* Emit rows idx[0..m) of in, each with its window columns s->ws/s->we. */
 static int tvf_emit_chunk(wtvf *s, wr_op_ctx *ctx, wr_batch *in, uint32_t m, wr_error *err)
 {
     wr_batch *out = wr_batch_new(s->out_schema, m, s->mem);
@@ -249,38 +241,8 @@ static int tvf_emit_chunk(wtvf *s, wr_op_ctx *ctx, wr_batch *in, uint32_t m, wr_
     const uint32_t *idx = s->idx;
     bool strings = false;
     for (uint32_t c = 0; c < s->in_cols; c++) {
-        const wr_vec *sv = &in->cols[c];
-        wr_vec *dv = &out->cols[c];
-        switch (sv->width) {
-        case 0:
-            break;
-        case 1:
-            GATHER(uint8_t);
-            break;
-        case 2:
-            GATHER(uint16_t);
-            break;
-        case 4:
-            GATHER(uint32_t);
-            break;
-        case 8:
-            GATHER(uint64_t);
-            break;
-        case 16:
-            if (sv->phys == WR_PHYS_STR) {
-                GATHER(wr_strv);
-                strings = true;
-            } else {
-                GATHER(wr_i128);
-            }
-            break;
-        default:
-            for (uint32_t r = 0; r < m; r++)
-                memcpy((uint8_t *)dv->data + (size_t)r * sv->width,
-                       (const uint8_t *)sv->data + (size_t)idx[r] * sv->width, sv->width);
-        }
-        for (uint32_t r = 0; r < m; r++)
-            wr_vec_set_valid(dv, r, wr_vec_valid(sv, idx[r]));
+        wr_vec_gather(&out->cols[c], 0, &in->cols[c], idx, m);
+        strings |= in->cols[c].phys == WR_PHYS_STR;
     }
     int64_t *ws = WR_VEC_I64(&out->cols[s->in_cols]);
     int64_t *we = WR_VEC_I64(&out->cols[s->in_cols + 1]);

@@ -90,70 +90,6 @@ void wr_batch_hash_keys(const wr_batch *b, const uint32_t *keys, uint32_t nkeys,
     }
 }
 
-#define GATHER(T)                                                                                  \
-    do {                                                                                           \
-        const T *s = (const T *)sv->data;                                                          \
-        T *d = (T *)dv->data;                                                                      \
-        for (uint32_t j = 0; j < n; j++)                                                           \
-            d[j] = s[rows[j]];                                                                     \
-    } while (0)
-
-/* New batch with rows[0..n) of src, in that order. */
-static wr_batch *gather(wr_batch *src, const uint32_t *rows, uint32_t n, wr_mem_owner *owner)
-{
-    wr_batch *b = wr_batch_new(src->schema, n, owner);
-    if (!b) return NULL;
-    bool strings = false;
-    for (uint32_t c = 0; c < src->ncols; c++) {
-        const wr_vec *sv = &src->cols[c];
-        wr_vec *dv = &b->cols[c];
-        switch (sv->width) {
-        case 0:
-            break;
-        case 1:
-            GATHER(uint8_t);
-            break;
-        case 2:
-            GATHER(uint16_t);
-            break;
-        case 4:
-            GATHER(uint32_t);
-            break;
-        case 8:
-            GATHER(uint64_t);
-            break;
-        case 16:
-            if (sv->phys == WR_PHYS_STR) {
-                strings = true;
-                GATHER(wr_strv);
-            } else {
-                GATHER(wr_i128);
-            }
-            break;
-        default:
-            for (uint32_t j = 0; j < n; j++)
-                memcpy((uint8_t *)dv->data + (size_t)j * sv->width,
-                       (const uint8_t *)sv->data + (size_t)rows[j] * sv->width, sv->width);
-        }
-        for (uint32_t w = 0; w * 64 < n; w++) {
-            uint64_t word = 0;
-            uint32_t end = WR_MIN(n, (w + 1) * 64);
-            for (uint32_t j = w * 64; j < end; j++)
-                word |= (uint64_t)wr_vec_valid(sv, rows[j]) << (j & 63);
-            dv->validity[w] = word;
-        }
-    }
-    for (uint32_t j = 0; j < n; j++)
-        b->rowkind[j] = src->rowkind[rows[j]];
-    b->len = n;
-    b->split = src->split;
-    if (strings && wr_batch_depend(b, src) != WR_OK) {
-        wr_batch_release(b);
-        return NULL;
-    }
-    return b;
-}
-
 static int ensure_scratch(wr_rt_task *t, uint32_t rows, uint32_t par)
 {
     if (rows > t->scratch_cap) {
@@ -209,7 +145,7 @@ int wr_rt_scatter_hash(wr_rt_task *t, wr_rt_out *o, wr_batch *b)
     uint32_t begin = 0;
     for (uint32_t j = 0; j < par && rc == WR_OK; j++) {
         if (!counts[j]) continue;
-        wr_batch *part = gather(b, t->perm + begin, counts[j], &t->tail->mem);
+        wr_batch *part = wr_batch_gather(b, t->perm + begin, counts[j], &t->tail->mem);
         begin += counts[j];
         if (!part) {
             rc = wr_rt_task_error(t, t->tail->name, WR_ENOMEM, NULL);

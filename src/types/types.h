@@ -261,6 +261,14 @@ int wr_batch_copy_str(wr_batch *b, const char *p, size_t n, wr_strv *out);
 int wr_batch_append_row(wr_batch *dst, const wr_batch *src, uint32_t row);
 /* New batch with rows [start, start+n) of src (same schema); string views retain src. */
 wr_batch *wr_batch_slice(wr_batch *src, uint32_t start, uint32_t n);
+/* New batch with rows rows[0..n) of src in that order (values, validity, row kinds, split);
+ * string views retain src. owner NULL = src's owner. */
+wr_batch *wr_batch_gather(wr_batch *src, const uint32_t *rows, uint32_t n, wr_mem_owner *owner);
+/* dst rows [drow0, drow0 + n) = src rows rows[0..n): values and validity. dst and src have the
+ * same physical type. String views are copied as views: the caller makes dst's batch depend
+ * on src's (wr_batch_depend). */
+void wr_vec_gather(wr_vec *dst, uint32_t drow0, const wr_vec *src, const uint32_t *rows,
+                   uint32_t n);
 /* New batch with the rows of src whose sel[i] != 0, in order. */
 wr_batch *wr_batch_filter(wr_batch *src, const uint8_t *sel);
 size_t wr_batch_bytes(const wr_batch *b); /* approximate memory held */

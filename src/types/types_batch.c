@@ -331,6 +331,80 @@ wr_batch *wr_batch_filter(wr_batch *src, const uint8_t *sel)
     return b;
 }
 
+#define GATHER_ROWS(T)                                                                             \
+    do {                                                                                           \
+        const T *s_ = (const T *)src->data;                                                        \
+        T *d_ = (T *)dst->data + drow0;                                                            \
+        for (uint32_t j = 0; j < n; j++)                                                           \
+            d_[j] = s_[rows[j]];                                                                   \
+    } while (0)
+
+void wr_vec_gather(wr_vec *dst, uint32_t drow0, const wr_vec *src, const uint32_t *rows, uint32_t n)
+{
+    switch (src->width) {
+    case 0:
+        break;
+    case 1:
+        GATHER_ROWS(uint8_t);
+        break;
+    case 2:
+        GATHER_ROWS(uint16_t);
+        break;
+    case 4:
+        GATHER_ROWS(uint32_t);
+        break;
+    case 8:
+        GATHER_ROWS(uint64_t);
+        break;
+    case 16:
+        if (src->phys == WR_PHYS_STR)
+            GATHER_ROWS(wr_strv);
+        else
+            GATHER_ROWS(wr_i128);
+        break;
+    default:
+        for (uint32_t j = 0; j < n; j++)
+            memcpy((uint8_t *)dst->data + (size_t)(drow0 + j) * src->width,
+                   (const uint8_t *)src->data + (size_t)rows[j] * src->width, src->width);
+    }
+    if ((drow0 & 63) == 0) {
+        /* Whole validity words at a time: the common case (a fresh output batch). */
+        for (uint32_t w = 0; w * 64 < n; w++) {
+            uint64_t word = 0;
+            uint32_t end = WR_MIN(n, (w + 1) * 64);
+            for (uint32_t j = w * 64; j < end; j++)
+                word |= (uint64_t)wr_vec_valid(src, rows[j]) << (j & 63);
+            if (end - w * 64 == 64) {
+                dst->validity[(drow0 >> 6) + w] = word;
+            } else {
+                uint64_t mask = (1ull << (end - w * 64)) - 1;
+                uint64_t *dw = &dst->validity[(drow0 >> 6) + w];
+                *dw = (*dw & ~mask) | word;
+            }
+        }
+    } else {
+        for (uint32_t j = 0; j < n; j++)
+            wr_vec_set_valid(dst, drow0 + j, wr_vec_valid(src, rows[j]));
+    }
+}
+
+wr_batch *wr_batch_gather(wr_batch *src, const uint32_t *rows, uint32_t n, wr_mem_owner *owner)
+{
+    wr_batch *b = wr_batch_new(src->schema, n, owner ? owner : src->owner);
+    if (!b) return NULL;
+    for (uint32_t c = 0; c < src->ncols; c++)
+        wr_vec_gather(&b->cols[c], 0, &src->cols[c], rows, n);
+    for (uint32_t j = 0; j < n; j++)
+        b->rowkind[j] = src->rowkind[rows[j]];
+    b->len = n;
+    b->split = src->split;
+    if (n > 0 && batch_has_strings(src) && wr_batch_depend(b, src) < 0) {
+        wr_batch_release(b);
+        return NULL;
+    }
+    return b;
+}
+
 size_t wr_batch_bytes(const wr_batch *b)
 {
     return (size_t)(batch_data_region(b) - (const uint8_t *)b) + batch_data_size(b) +
