@@ -34,14 +34,13 @@ wr_expr *wr_expr_null(wr_arena *a, wr_type type);
  * "NEG", "||", "LIKE", "COALESCE", "UPPER", "SUBSTRING", "EXTRACT_YEAR", ... (see
  * docs/functions.md for the list). NULL with *err set when the name is unknown or no
  * signature matches the argument types. */
-wr_expr *wr_expr_call(wr_arena *a, const char *fn, wr_expr **args, uint32_t nargs,
-                      wr_error *err);
+wr_expr *wr_expr_call(wr_arena *a, const char *fn, wr_expr **args, uint32_t nargs, wr_error *err);
 /* CAST(e AS t); try_cast = TRY_CAST (NULL instead of failure). NULL + err when the cast is
  * not allowed between these types. */
 wr_expr *wr_expr_cast(wr_arena *a, wr_expr *e, wr_type t, bool try_cast, wr_error *err);
 /* CASE WHEN conds[i] THEN vals[i] ... ELSE else_val END (else_val may be NULL). */
-wr_expr *wr_expr_case(wr_arena *a, wr_expr **conds, wr_expr **vals, uint32_t n,
-                      wr_expr *else_val, wr_error *err);
+wr_expr *wr_expr_case(wr_arena *a, wr_expr **conds, wr_expr **vals, uint32_t n, wr_expr *else_val,
+                      wr_error *err);
 wr_type wr_expr_type(const wr_expr *e);
 /* Print as SQL-ish text ("($0 + 1)"), for EXPLAIN. */
 int wr_expr_format(const wr_expr *e, const wr_schema *input, wr_buf *out);
@@ -49,8 +48,8 @@ int wr_expr_format(const wr_expr *e, const wr_schema *input, wr_buf *out);
 bool wr_expr_is_constant(const wr_expr *e);
 
 /* Compile n expressions over rows of `input`. Output i of the program is expression i. */
-int wr_expr_compile(wr_expr *const *exprs, uint32_t n, const wr_schema *input,
-                    wr_expr_prog **out, wr_error *err);
+int wr_expr_compile(wr_expr *const *exprs, uint32_t n, const wr_schema *input, wr_expr_prog **out,
+                    wr_error *err);
 void wr_expr_prog_free(wr_expr_prog *p);
 uint32_t wr_expr_prog_outputs(const wr_expr_prog *p);
 wr_type wr_expr_prog_output_type(const wr_expr_prog *p, uint32_t i);
@@ -66,8 +65,8 @@ int wr_expr_eval(const wr_expr_prog *p, wr_expr_scratch *s, wr_batch *in, wr_bat
                  uint32_t out_col0, wr_error *err);
 /* Evaluate output 0 (a BOOLEAN) as a predicate: sel[i] = 1 iff it is TRUE for row i.
  * Returns the number of selected rows in *nsel. */
-int wr_expr_eval_filter(const wr_expr_prog *p, wr_expr_scratch *s, wr_batch *in,
-                        uint8_t *sel, uint32_t *nsel, wr_error *err);
+int wr_expr_eval_filter(const wr_expr_prog *p, wr_expr_scratch *s, wr_batch *in, uint8_t *sel,
+                        uint32_t *nsel, wr_error *err);
 /* Evaluate a constant expression (no column references) to a value; strings are copied
  * into the arena. */
 int wr_expr_eval_constant(const wr_expr *e, wr_arena *a, wr_value *out, wr_error *err);
