@@ -9,6 +9,7 @@
 #include "operators/agg.h"
 #include "operators/op_calc.h"
 #include "operators/op_group_agg.h"
+#include "operators/op_join.h"
 #include "operators/op_misc.h"
 #include "operators/op_rank.h"
 #include "operators/op_window.h"
