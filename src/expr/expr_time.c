@@ -713,9 +713,11 @@ int wr_expr_k_time(wr_expr_ctx *c, const wr_expr_insn *I)
             }
         } else {
             const int64_t *x = wr_expr_as_i64(c, A, 0);
+            /* Bounds hoisted: a division per row was a third of the demo's CPU time. */
+            const int64_t hi = INT64_MAX / scale, lo = INT64_MIN / scale;
             WR_FOR_EACH_SET(D->validity, nw, i)
             {
-                if (x[i] > INT64_MAX / scale || x[i] < INT64_MIN / scale) {
+                if (x[i] > hi || x[i] < lo) {
                     wr_vec_set_valid(D, i, false);
                     continue;
                 }
