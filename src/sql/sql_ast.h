@@ -13,6 +13,9 @@
  *  - Identifiers keep their spelling (Flink names are case-sensitive); keywords are matched
  *    case-insensitively and never appear as identifiers unless back-quoted.
  *  - Optional parts are NULL (pointers), 0 (counts) or a *_NONE/_DEFAULT enum value.
+ *  - Trees are shallow enough to walk recursively: expressions, queries and FROM items carry
+ *    their height, which the parser keeps at or below WR_SQL_MAX_HEIGHT (a chain of 5000
+ *    ANDs is an error, not a stack overflow waiting to happen in the binder).
  *  - Types are wr_type values with Flink's defaults applied (DECIMAL = DECIMAL(10, 0),
  *    CHAR/BINARY = length 1, VARCHAR/VARBINARY without length = length 1, TIME = TIME(0),
  *    TIMESTAMP/TIMESTAMP_LTZ = precision 6); nested types point at children in the arena. */
@@ -21,6 +24,8 @@
 
 #include "base/base.h"
 #include "types/types.h"
+
+#define WR_SQL_MAX_HEIGHT 1000
 
 /* A place in the script. offset is 0-based in bytes; line and col are 1-based, col counts
  * UTF-8 code points from the start of the line (a tab counts as one). */
@@ -277,8 +282,9 @@ typedef struct wr_sql_case {
 
 struct wr_sql_expr {
     wr_sql_expr_kind kind;
-    wr_sql_pos pos; /* first token */
-    uint32_t end;   /* byte offset past the last token */
+    wr_sql_pos pos;  /* first token */
+    uint32_t end;    /* byte offset past the last token */
+    uint32_t height; /* 1 + tallest child, subqueries included (<= WR_SQL_MAX_HEIGHT) */
     union {
         wr_sql_literal lit;
         wr_sql_name column;
@@ -470,6 +476,7 @@ struct wr_sql_query {
     wr_sql_query_kind kind;
     wr_sql_pos pos;
     uint32_t end;
+    uint32_t height; /* as for expressions */
     wr_sql_cte *with;
     uint32_t nwith;
     union {
@@ -574,6 +581,7 @@ struct wr_sql_from {
     wr_sql_from_kind kind;
     wr_sql_pos pos;
     uint32_t end;
+    uint32_t height;           /* as for expressions */
     wr_sql_ident *alias;       /* [AS] alias; NULL when none (never for JOIN) */
     wr_sql_ident *col_aliases; /* AS alias (c1, c2) */
     uint32_t ncol_aliases;
