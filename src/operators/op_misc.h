@@ -30,8 +30,10 @@ typedef struct wr_values_cfg {
 
 /* New config with every value NULL. NULL on ENOMEM. */
 wr_values_cfg *wr_values_cfg_new(uint32_t ncols, uint32_t nrows);
-/* Set row r, column c; string bytes are copied into the config. WR_ENOMEM / WR_EINVAL. */
-int wr_values_cfg_set(wr_values_cfg *c, uint32_t r, uint32_t col, const wr_value *v);
+/* Set row r, column col to v, a value of type t (the column's type; string and binary bytes
+ * are copied into the config). WR_ENOMEM / WR_EINVAL. */
+int wr_values_cfg_set(wr_values_cfg *c, uint32_t r, uint32_t col, const wr_type *t,
+                      const wr_value *v);
 void wr_values_cfg_free(void *cfg);
 
 extern const wr_source_vt wr_source_values_vt;
