@@ -462,6 +462,10 @@ int64_t wr_rk_list_insert(rk_list *l, wr_mem_owner *mem, rk_row *row, uint64_t c
             wr_free(b);
             return WR_ENOMEM;
         }
+        b->rows[0] = row;
+        b->n = 1;
+        l->count = 1;
+        return 1;
     }
     uint32_t bi = find_block(l, key, row->klen, true);
     if (bi == l->nblk) bi--; /* after every row: append to the last block */
