@@ -127,10 +127,22 @@ int wr_rt_scatter_hash(wr_rt_task *t, wr_rt_out *o, wr_batch *b)
     uint32_t *counts = t->counts, *starts = t->counts + (par + 1);
     wr_batch_hash_keys(b, o->edge->keys, o->edge->nkeys, t->hash);
     memset(counts, 0, (par + 1) * sizeof *counts);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t target = wr_keygroup_subtask(wr_keygroup_of(t->hash[i], maxp), par, maxp);
-        t->tgt[i] = target;
-        counts[target]++;
+    if ((maxp & (maxp - 1)) == 0) {
+        /* Power-of-two max parallelism (the default 128): the same key group and subtask as
+         * the general formula, with a mask and a shift instead of two divisions per row. */
+        uint64_t mask = maxp - 1;
+        unsigned shift = (unsigned)__builtin_ctz(maxp);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t target = (uint32_t)(((t->hash[i] & mask) * par) >> shift);
+            t->tgt[i] = target;
+            counts[target]++;
+        }
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t target = wr_keygroup_subtask(wr_keygroup_of(t->hash[i], maxp), par, maxp);
+            t->tgt[i] = target;
+            counts[target]++;
+        }
     }
     if (counts[t->tgt[0]] == n) return wr_rt_push_batch(t, o->chans[t->tgt[0]], b);
 
