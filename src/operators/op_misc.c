@@ -282,22 +282,26 @@ static rk_row *arena_row(wr_arena *a, const uint8_t *key, uint32_t klen, const u
     return r;
 }
 
-/* Sort and keep the first `keep` rows, copied into a fresh arena. */
+/* Sort and keep the first `keep` rows, copied into a fresh arena (on failure nothing
+ * changes). */
 static int sort_compact(sort_state *st)
 {
-    qsort(st->rows, st->n, sizeof(*st->rows), cmp_rows);
+    if (st->n > 1) qsort(st->rows, st->n, sizeof(*st->rows), cmp_rows);
     size_t keep = (size_t)WR_MIN((uint64_t)st->n, st->keep);
+    rk_row **copies = wr_malloc_owned(st->mem, (keep ? keep : 1) * sizeof(*copies));
+    if (!copies) return WR_ENOMEM;
     wr_arena fresh;
     wr_arena_init(&fresh, 64 * 1024, st->mem);
     for (size_t i = 0; i < keep; i++) {
         const rk_row *r = st->rows[i];
-        rk_row *c = arena_row(&fresh, RK_ROW_KEY(r), r->klen, RK_ROW_REC(r), r->rlen);
-        if (!c) {
+        if (!(copies[i] = arena_row(&fresh, RK_ROW_KEY(r), r->klen, RK_ROW_REC(r), r->rlen))) {
             wr_arena_destroy(&fresh);
+            wr_free(copies);
             return WR_ENOMEM;
         }
-        st->rows[i] = c;
     }
+    if (keep) memcpy(st->rows, copies, keep * sizeof(*copies));
+    wr_free(copies);
     wr_arena_destroy(&st->arena);
     st->arena = fresh;
     st->n = keep;
@@ -391,7 +395,7 @@ fail:
 static int sort_finish(void *state, wr_op_ctx *ctx, wr_error *err)
 {
     sort_state *st = state;
-    qsort(st->rows, st->n, sizeof(*st->rows), cmp_rows);
+    if (st->n > 1) qsort(st->rows, st->n, sizeof(*st->rows), cmp_rows);
     uint64_t skip = (uint64_t)st->cfg->offset, left = st->keep - WR_MIN(st->keep, skip);
     if (st->cfg->limit < 0) left = UINT64_MAX;
     int rc = 0;

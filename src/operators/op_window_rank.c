@@ -462,7 +462,7 @@ static int fire_window(wk_state *st, wk_window *w)
     wr_htab_iter_init(&w->parts, &it);
     while (wr_htab_iter_next(&it, &k, &kl, &v))
         if (*v) st->order[np++] = *v;
-    qsort(st->order, np, sizeof(*st->order), cmp_part);
+    if (np > 1) qsort(st->order, np, sizeof(*st->order), cmp_part);
     for (uint32_t j = 0; j < np && rc == 0; j++) {
         const rk_list *l = &st->order[j]->list;
         rk_iter ri;
@@ -486,7 +486,7 @@ static int fire(wk_state *st, int64_t wm)
         st->due[nd++] = (wk_window *)(uintptr_t)val;
     }
     if (nd == 0) return rc;
-    qsort(st->due, nd, sizeof(*st->due), cmp_window);
+    if (nd > 1) qsort(st->due, nd, sizeof(*st->due), cmp_window);
     int64_t rows0 = st->rows, parts0 = st->nparts;
     uint64_t out0 = st->out.rows;
     for (uint32_t d = 0; d < nd; d++) {

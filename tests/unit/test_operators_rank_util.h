@@ -51,6 +51,7 @@ typedef struct ru_opts {
     void *pre_cfg;
     void (*pre_cfg_free)(void *);
     const wr_schema *pre_out;
+    int64_t fail_after; /* > 0: the fail_after-th allocation of the run fails */
 } ru_opts;
 
 typedef struct ru_result {
@@ -103,7 +104,9 @@ static inline ru_result ru_run(const wr_schema *in, th_source_cfg *src, const wr
     memset(&st, 0, sizeof(st));
     wr_error err;
     wr_error_clear(&err);
+    if (o && o->fail_after > 0) wr_mem_fail_after(o->fail_after);
     res.rc = wr_job_run(job, &jo, &st, &err);
+    wr_mem_fail_off();
     if (res.rc) snprintf(res.err, sizeof(res.err), "%s", err.msg);
     for (uint32_t i = 0; i < st.ntasks; i++)
         res.late += st.tasks[i].late_dropped;
