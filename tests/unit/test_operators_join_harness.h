@@ -301,6 +301,7 @@ typedef struct jt_src_cfg {
     const jt_script *script;
     int side;
     bool sync;
+    bool never_end; /* END steps wait for ever (the test cancels the job) */
     jt_ctl *ctl;
 } jt_src_cfg;
 
@@ -337,6 +338,10 @@ static inline int jt_src_poll(void *state, wr_source_ctx *ctx, wr_source_poll *o
             out->wait_until_us = wr_mono_us() + 100;
             return 0;
         }
+    }
+    if (st->end && s->c->never_end) {
+        out->wait_until_us = wr_mono_us() + 1000;
+        return 0;
     }
     s->next++;
     if (st->end) {
@@ -466,8 +471,10 @@ static inline void jt_result_free(jt_result *r)
 typedef struct jt_opts {
     uint32_t par; /* operator parallelism; > 1 runs the sources unsynchronized */
     bool record_wm;
-    uint32_t workers;              /* default 3 */
-    int64_t fail_after;            /* > 0: that allocation of the run fails */
+    uint32_t workers;   /* default 3 */
+    bool cancel;        /* do not end the inputs: once the script ran, cancel the job (no final
+                         * MAX watermark, so what is still buffered stays) */
+    int64_t fail_after; /* > 0: that allocation of the run fails */
     const uint32_t *lkeys, *rkeys; /* hash-edge columns when par > 1 */
     uint32_t nkeys;
 } jt_opts;
@@ -478,6 +485,8 @@ static inline void jt_run(jt_script *s, const wr_op_vt *vt, void *cfg, void (*cf
                           wr_schema *out_schema, const jt_opts *o, jt_result *res)
 {
     memset(res, 0, sizeof(*res));
+    const uint64_t target_rows = s->rows;
+    const int64_t target_wm = WR_MIN(s->side_wm[0], s->side_wm[1]);
     jt_end(s, 0);
     jt_end(s, 1);
     uint32_t par = o->par ? o->par : 1;
@@ -525,6 +534,7 @@ static inline void jt_run(jt_script *s, const wr_op_vt *vt, void *cfg, void (*cf
         sc->script = s;
         sc->side = side;
         sc->sync = par == 1;
+        sc->never_end = o->cancel;
         sc->ctl = ctl;
         wr_wm_spec wm = {.enabled = s->time_col[side] >= 0,
                          .rowtime_col = s->time_col[side],
@@ -554,7 +564,18 @@ static inline void jt_run(jt_script *s, const wr_op_vt *vt, void *cfg, void (*cf
     wr_error err;
     wr_error_clear(&err);
     if (o->fail_after > 0) wr_mem_fail_after(o->fail_after);
-    res->rc = wr_job_run(job, &jo, &st, &err);
+    if (o->cancel) {
+        wr_job_exec *x = NULL;
+        res->rc = wr_job_start(job, &jo, &x, &err);
+        assert_int_equal(res->rc, 0);
+        while (atomic_load(&ctl->rows) < target_rows ||
+               (target_wm != WR_WATERMARK_MIN && atomic_load(&ctl->wm) < target_wm))
+            wr_sleep_us(200);
+        wr_job_cancel(x);
+        res->rc = wr_job_wait(x, &st, &err);
+    } else {
+        res->rc = wr_job_run(job, &jo, &st, &err);
+    }
     wr_mem_fail_off();
     if (res->rc) snprintf(res->err, sizeof(res->err), "%s", err.msg);
     for (uint32_t i = 0; i < st.ntasks; i++)
