@@ -479,16 +479,19 @@ typedef struct jt_opts {
     uint32_t nkeys;
 } jt_opts;
 
-/* Run the script through `vt` (cfg and out_schema: ownership taken). Ends both inputs
- * first if the script did not. */
+/* Run the script through `vt` (cfg and out_schema: ownership taken). Ends the inputs the
+ * script did not end (the one with the lower watermark first). */
 static inline void jt_run(jt_script *s, const wr_op_vt *vt, void *cfg, void (*cfg_free)(void *),
                           wr_schema *out_schema, const jt_opts *o, jt_result *res)
 {
     memset(res, 0, sizeof(*res));
     const uint64_t target_rows = s->rows;
     const int64_t target_wm = WR_MIN(s->side_wm[0], s->side_wm[1]);
-    jt_end(s, 0);
-    jt_end(s, 1);
+    /* End the input with the lower watermark first: the operator's watermark then moves to
+     * the other one's, which the second end waits for, so the order is deterministic. */
+    int first = s->side_wm[1] < s->side_wm[0] ? 1 : 0;
+    jt_end(s, first);
+    jt_end(s, 1 - first);
     uint32_t par = o->par ? o->par : 1;
     jt_ctl *ctl = calloc(1, sizeof(*ctl));
     assert_non_null(ctl);
