@@ -210,12 +210,18 @@ int wr_sort_check(const wr_sort_cfg *c, const wr_schema *in, wr_error *err)
     return wr_rk_check_sort(c->sort, c->nsort, in, err);
 }
 
+/* A buffered row with its key prefix, so that most comparisons of the sort stay in the array. */
+typedef struct sort_ent {
+    uint64_t pfx;
+    rk_row *row;
+} sort_ent;
+
 typedef struct sort_state {
     const wr_sort_cfg *cfg;
     wr_op_ctx *ctx;
     wr_mem_owner *mem;
     wr_arena arena; /* the rows (rk_row), freed all at once */
-    rk_row **rows;  /* in arrival order until sorted */
+    sort_ent *rows; /* in arrival order until sorted */
     size_t n, cap;
     wr_htab multiset; /* changelog input: row bytes -> rk_row (aux = multiplicity) */
     rk_keys keys;
@@ -228,8 +234,9 @@ typedef struct sort_state {
 
 static int cmp_rows(const void *a, const void *b)
 {
-    const rk_row *x = *(rk_row *const *)a, *y = *(rk_row *const *)b;
-    return wr_rk_keycmp(RK_ROW_KEY(x), x->klen, RK_ROW_KEY(y), y->klen);
+    const sort_ent *x = a, *y = b;
+    if (x->pfx != y->pfx) return x->pfx < y->pfx ? -1 : 1;
+    return wr_rk_keycmp(RK_ROW_KEY(x->row), x->row->klen, RK_ROW_KEY(y->row), y->row->klen);
 }
 
 static void sort_close(void *state)
@@ -288,19 +295,20 @@ static int sort_compact(sort_state *st)
 {
     if (st->n > 1) qsort(st->rows, st->n, sizeof(*st->rows), cmp_rows);
     size_t keep = (size_t)WR_MIN((uint64_t)st->n, st->keep);
-    rk_row **copies = wr_malloc_owned(st->mem, (keep ? keep : 1) * sizeof(*copies));
+    rk_row **copies = wr_malloc_owned(st->mem, (keep ? keep : 1) * sizeof(rk_row *));
     if (!copies) return WR_ENOMEM;
     wr_arena fresh;
     wr_arena_init(&fresh, 64 * 1024, st->mem);
     for (size_t i = 0; i < keep; i++) {
-        const rk_row *r = st->rows[i];
+        const rk_row *r = st->rows[i].row;
         if (!(copies[i] = arena_row(&fresh, RK_ROW_KEY(r), r->klen, RK_ROW_REC(r), r->rlen))) {
             wr_arena_destroy(&fresh);
             wr_free(copies);
             return WR_ENOMEM;
         }
     }
-    if (keep) memcpy(st->rows, copies, keep * sizeof(*copies));
+    for (size_t i = 0; i < keep; i++)
+        st->rows[i].row = copies[i];
     wr_free(copies);
     wr_arena_destroy(&st->arena);
     st->arena = fresh;
@@ -312,12 +320,13 @@ static int sort_push(sort_state *st, rk_row *r)
 {
     if (st->n == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 1024;
-        rk_row **nr = wr_realloc_owned(st->mem, st->rows, cap * sizeof(*nr));
+        sort_ent *nr = wr_realloc_owned(st->mem, st->rows, cap * sizeof(*nr));
         if (!nr) return WR_ENOMEM;
         st->rows = nr;
         st->cap = cap;
     }
-    st->rows[st->n++] = r;
+    st->rows[st->n].pfx = wr_rk_key_prefix(RK_ROW_KEY(r), r->klen);
+    st->rows[st->n++].row = r;
     return 0;
 }
 
@@ -400,7 +409,7 @@ static int sort_finish(void *state, wr_op_ctx *ctx, wr_error *err)
     if (st->cfg->limit < 0) left = UINT64_MAX;
     int rc = 0;
     for (size_t i = 0; i < st->n && left && rc == 0; i++) {
-        const rk_row *r = st->rows[i];
+        const rk_row *r = st->rows[i].row;
         for (int64_t m = r->aux; m > 0 && left && rc == 0; m--) {
             if (skip) {
                 skip--;

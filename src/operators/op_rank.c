@@ -227,10 +227,9 @@ static int tn_add(tn_state *st, tn_part *p, const wr_batch *in, uint32_t i)
     const uint8_t *key = st->skeys.buf + st->skeys.off[i];
     const uint32_t klen = st->skeys.len[i];
     rk_list *l = &p->list;
-    if (cfg->input_append_only && (int64_t)l->count >= cfg->rank_end) {
-        const rk_row *last = wr_rk_list_last(l);
-        if (wr_rk_keycmp(key, klen, RK_ROW_KEY(last), last->klen) >= 0) return 0;
-    }
+    if (cfg->input_append_only && (int64_t)l->count >= cfg->rank_end &&
+        wr_rk_list_after_last(l, key, klen))
+        return 0;
     rk_row *row = wr_rk_row_new(st->mem, key, klen, in, i);
     if (!row) return WR_ENOMEM;
     int64_t pos = wr_rk_list_insert(l, st->mem, row, (uint64_t)cfg->rank_end);

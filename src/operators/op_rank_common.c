@@ -380,20 +380,48 @@ void wr_rk_list_clear(rk_list *l, bool free_rows)
     memset(l, 0, sizeof(*l));
 }
 
-static inline int row_cmp_key(const rk_row *r, const uint8_t *key, uint32_t klen)
+/* A block's key prefixes follow its row pointers: pfx[i] is the prefix of rows[i]'s key, so
+ * binary searches compare integers and touch a row only when the prefixes are equal. */
+static inline uint64_t *blk_pfx(const rk_blk *b)
 {
+    return (uint64_t *)(b->rows + b->cap);
+}
+
+static inline size_t blk_bytes(uint32_t cap)
+{
+    return sizeof(rk_blk) + (size_t)cap * (sizeof(rk_row *) + sizeof(uint64_t));
+}
+
+static void update_last(rk_list *l)
+{
+    if (!l->nblk) {
+        l->last_pfx = 0;
+        return;
+    }
+    const rk_blk *b = l->blks[l->nblk - 1];
+    l->last_pfx = blk_pfx(b)[b->n - 1];
+}
+
+/* Compare row i of block b with key (prefix kp). */
+static inline int blk_cmp(const rk_blk *b, uint32_t i, const uint8_t *key, uint32_t klen,
+                          uint64_t kp)
+{
+    uint64_t p = blk_pfx(b)[i];
+    if (p != kp) return p < kp ? -1 : 1;
+    const rk_row *r = b->rows[i];
     return wr_rk_keycmp(RK_ROW_KEY(r), r->klen, key, klen);
 }
 
 /* First block whose last key is >= key (nblk when none); with `after`, the first whose last
  * key is > key. */
-static uint32_t find_block(const rk_list *l, const uint8_t *key, uint32_t klen, bool after)
+static uint32_t find_block(const rk_list *l, const uint8_t *key, uint32_t klen, uint64_t kp,
+                           bool after)
 {
     uint32_t lo = 0, hi = l->nblk;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         const rk_blk *b = l->blks[mid];
-        int c = row_cmp_key(b->rows[b->n - 1], key, klen);
+        int c = blk_cmp(b, b->n - 1, key, klen, kp);
         if (after ? c > 0 : c >= 0)
             hi = mid;
         else
@@ -402,12 +430,13 @@ static uint32_t find_block(const rk_list *l, const uint8_t *key, uint32_t klen, 
     return lo;
 }
 
-static uint32_t find_in_block(const rk_blk *b, const uint8_t *key, uint32_t klen, bool after)
+static uint32_t find_in_block(const rk_blk *b, const uint8_t *key, uint32_t klen, uint64_t kp,
+                              bool after)
 {
     uint32_t lo = 0, hi = b->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int c = row_cmp_key(b->rows[mid], key, klen);
+        int c = blk_cmp(b, mid, key, klen, kp);
         if (after ? c > 0 : c >= 0)
             hi = mid;
         else
@@ -430,11 +459,22 @@ static uint64_t position_of(const rk_list *l, uint32_t b, uint32_t i, uint64_t c
 
 static rk_blk *blk_new(wr_mem_owner *mem, uint32_t cap)
 {
-    rk_blk *b = wr_malloc_owned(mem, sizeof(rk_blk) + (size_t)cap * sizeof(rk_row *));
+    rk_blk *b = wr_malloc_owned(mem, blk_bytes(cap));
     if (!b) return NULL;
     b->n = 0;
     b->cap = cap;
     return b;
+}
+
+/* Grow a block's capacity (its prefixes move to the new end of the pointer array). */
+static rk_blk *blk_grow(wr_mem_owner *mem, rk_blk *b, uint32_t ncap)
+{
+    rk_blk *nb = wr_realloc_owned(mem, b, blk_bytes(ncap));
+    if (!nb) return NULL;
+    uint64_t *old = (uint64_t *)(nb->rows + nb->cap);
+    nb->cap = ncap;
+    memmove(blk_pfx(nb), old, (size_t)nb->n * sizeof(uint64_t));
+    return nb;
 }
 
 static int blks_insert(rk_list *l, wr_mem_owner *mem, uint32_t at, rk_blk *b)
@@ -455,6 +495,7 @@ static int blks_insert(rk_list *l, wr_mem_owner *mem, uint32_t at, rk_blk *b)
 int64_t wr_rk_list_insert(rk_list *l, wr_mem_owner *mem, rk_row *row, uint64_t cap)
 {
     const uint8_t *key = RK_ROW_KEY(row);
+    const uint64_t kp = wr_rk_key_prefix(key, row->klen);
     if (l->nblk == 0) {
         rk_blk *b = blk_new(mem, 2);
         if (!b) return WR_ENOMEM;
@@ -463,20 +504,20 @@ int64_t wr_rk_list_insert(rk_list *l, wr_mem_owner *mem, rk_row *row, uint64_t c
             return WR_ENOMEM;
         }
         b->rows[0] = row;
+        blk_pfx(b)[0] = kp;
         b->n = 1;
         l->count = 1;
+        l->last_pfx = kp;
         return 1;
     }
-    uint32_t bi = find_block(l, key, row->klen, true);
+    uint32_t bi = find_block(l, key, row->klen, kp, true);
     if (bi == l->nblk) bi--; /* after every row: append to the last block */
     rk_blk *b = l->blks[bi];
-    uint32_t i = find_in_block(b, key, row->klen, true);
+    uint32_t i = find_in_block(b, key, row->klen, kp, true);
     if (b->n == b->cap) {
         if (b->cap < RK_BLK_MAX) {
-            uint32_t ncap = WR_MIN(b->cap * 2, RK_BLK_MAX);
-            rk_blk *nb = wr_realloc_owned(mem, b, sizeof(rk_blk) + (size_t)ncap * sizeof(rk_row *));
+            rk_blk *nb = blk_grow(mem, b, WR_MIN(b->cap * 2, RK_BLK_MAX));
             if (!nb) return WR_ENOMEM;
-            nb->cap = ncap;
             l->blks[bi] = b = nb;
         } else {
             /* Split: the upper half moves to a new block after this one. */
@@ -485,6 +526,7 @@ int64_t wr_rk_list_insert(rk_list *l, wr_mem_owner *mem, rk_row *row, uint64_t c
             uint32_t half = b->n / 2;
             nb->n = b->n - half;
             memcpy(nb->rows, b->rows + half, (size_t)nb->n * sizeof(rk_row *));
+            memcpy(blk_pfx(nb), blk_pfx(b) + half, (size_t)nb->n * sizeof(uint64_t));
             if (blks_insert(l, mem, bi + 1, nb) < 0) {
                 wr_free(nb);
                 return WR_ENOMEM;
@@ -497,19 +539,24 @@ int64_t wr_rk_list_insert(rk_list *l, wr_mem_owner *mem, rk_row *row, uint64_t c
             }
         }
     }
+    uint64_t *pf = blk_pfx(b);
     memmove(b->rows + i + 1, b->rows + i, (size_t)(b->n - i) * sizeof(rk_row *));
+    memmove(pf + i + 1, pf + i, (size_t)(b->n - i) * sizeof(uint64_t));
     b->rows[i] = row;
+    pf[i] = kp;
     b->n++;
     l->count++;
+    update_last(l);
     return (int64_t)position_of(l, bi, i, cap);
 }
 
 uint64_t wr_rk_list_find(const rk_list *l, const uint8_t *key, uint32_t klen, const uint8_t *rec,
                          uint32_t rlen, uint64_t cap, rk_iter *it)
 {
-    uint32_t bi = find_block(l, key, klen, false);
+    const uint64_t kp = wr_rk_key_prefix(key, klen);
+    uint32_t bi = find_block(l, key, klen, kp, false);
     if (bi == l->nblk) return 0;
-    uint32_t i = find_in_block(l->blks[bi], key, klen, false);
+    uint32_t i = find_in_block(l->blks[bi], key, klen, kp, false);
     for (;;) {
         if (bi >= l->nblk) return 0;
         const rk_blk *b = l->blks[bi];
@@ -534,7 +581,10 @@ rk_row *wr_rk_list_remove(rk_list *l, const rk_iter *it)
 {
     rk_blk *b = l->blks[it->b];
     rk_row *r = b->rows[it->i];
-    memmove(b->rows + it->i, b->rows + it->i + 1, (size_t)(b->n - it->i - 1) * sizeof(rk_row *));
+    uint64_t *pf = blk_pfx(b);
+    size_t tail = (size_t)(b->n - it->i - 1);
+    memmove(b->rows + it->i, b->rows + it->i + 1, tail * sizeof(rk_row *));
+    memmove(pf + it->i, pf + it->i + 1, tail * sizeof(uint64_t));
     b->n--;
     l->count--;
     if (b->n == 0) {
@@ -543,6 +593,7 @@ rk_row *wr_rk_list_remove(rk_list *l, const rk_iter *it)
                 (size_t)(l->nblk - it->b - 1) * sizeof(*l->blks));
         l->nblk--;
     }
+    update_last(l);
     return r;
 }
 

@@ -53,6 +53,17 @@ static inline int wr_rk_keycmp(const uint8_t *a, uint32_t alen, const uint8_t *b
     return alen < blen ? -1 : alen > blen;
 }
 
+/* The first 8 key bytes as a big-endian integer (zero-padded): a < b as integers implies
+ * key a < key b, so comparisons look at the bytes only when the prefixes are equal. */
+static inline uint64_t wr_rk_key_prefix(const uint8_t *key, uint32_t klen)
+{
+    uint8_t b[8] = {0};
+    memcpy(b, key, klen < 8 ? klen : 8);
+    return ((uint64_t)b[0] << 56) | ((uint64_t)b[1] << 48) | ((uint64_t)b[2] << 40) |
+           ((uint64_t)b[3] << 32) | ((uint64_t)b[4] << 24) | ((uint64_t)b[5] << 16) |
+           ((uint64_t)b[6] << 8) | (uint64_t)b[7];
+}
+
 /* ------------------------------------------------------------------------------------------
  * Stored rows
  * ---------------------------------------------------------------------------------------- */
@@ -83,6 +94,7 @@ int wr_rk_row_decode(const uint8_t *rec, wr_batch *b, uint32_t ncols, uint32_t r
  * ---------------------------------------------------------------------------------------- */
 #define RK_BLK_MAX 128
 
+/* A block: n rows of cap; the cap row pointers are followed by cap key prefixes. */
 typedef struct rk_blk {
     uint32_t n, cap;
     rk_row *rows[];
@@ -92,6 +104,7 @@ typedef struct rk_list {
     rk_blk **blks;
     uint32_t nblk, cap;
     uint64_t count;
+    uint64_t last_pfx; /* key prefix of the last row (when count > 0) */
 } rk_list;
 
 typedef struct rk_iter {
@@ -137,6 +150,15 @@ static inline rk_row *wr_rk_list_last(const rk_list *l)
     if (!l->nblk) return NULL;
     rk_blk *b = l->blks[l->nblk - 1];
     return b->rows[b->n - 1];
+}
+/* Whether a key sorts at or after the last row's (the list is not empty): a row with that
+ * key would go to the end. Usually decided by the cached prefix, without touching a row. */
+static inline bool wr_rk_list_after_last(const rk_list *l, const uint8_t *key, uint32_t klen)
+{
+    uint64_t p = wr_rk_key_prefix(key, klen);
+    if (p != l->last_pfx) return p > l->last_pfx;
+    const rk_row *last = wr_rk_list_last(l);
+    return wr_rk_keycmp(key, klen, RK_ROW_KEY(last), last->klen) >= 0;
 }
 /* Remove and return the last row (the list is not empty). */
 rk_row *wr_rk_list_pop_last(rk_list *l);

@@ -338,10 +338,7 @@ static int add_row(wk_state *st, wk_window *w, const wr_batch *in, uint32_t i)
     }
     wk_part *p = *slot;
     rk_list *l = &p->list;
-    if ((int64_t)l->count >= st->p.rank_end) {
-        const rk_row *last = wr_rk_list_last(l);
-        if (wr_rk_keycmp(key, klen, RK_ROW_KEY(last), last->klen) >= 0) return 0;
-    }
+    if ((int64_t)l->count >= st->p.rank_end && wr_rk_list_after_last(l, key, klen)) return 0;
     rk_row *row = wr_rk_row_new(st->mem, key, klen, in, i);
     if (!row) return WR_ENOMEM; /* an empty new partition is freed with its window */
     int64_t pos = wr_rk_list_insert(l, st->mem, row, (uint64_t)st->p.rank_end);
