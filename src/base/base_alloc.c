@@ -26,11 +26,11 @@ typedef struct mem_hdr {
 static wr_mem_owner default_owner = WR_MEM_OWNER_INIT("default");
 
 /* The three global counters change together, so they share one cache line on purpose. */
-static struct {
+static _Alignas(WR_CACHELINE) struct {
     _Atomic int64_t bytes;
     _Atomic int64_t peak;
     _Atomic int64_t allocs;
-} _Alignas(WR_CACHELINE) totals;
+} totals;
 
 enum { FAIL_OFF = 0, FAIL_AFTER, FAIL_EVERY };
 static _Atomic int fail_mode;
