@@ -33,6 +33,7 @@ int wr_cmd_help(int argc, char **argv)
     fputs("weir - stream processing with Flink SQL semantics, in one binary\n"
           "\n"
           "  weir run FILE.sql [--set KEY=VALUE]... [--parallelism N]\n"
+          "  weir explain FILE.sql [--set KEY=VALUE]... [--parallelism N]\n"
           "  weir demo [--rows N] [--rate R] [--keys K] [--seed S] [--parallelism N]\n"
           "            [--sink print|blackhole] [--json] [--stats]\n"
           "  weir help config      every setting accepted by --set\n"

@@ -14,9 +14,18 @@
 #define WEIR_VERSION "0.1.0"
 
 int wr_cmd_run(int argc, char **argv);
+int wr_cmd_explain(int argc, char **argv);
 int wr_cmd_demo(int argc, char **argv);
 int wr_cmd_help(int argc, char **argv);
 int wr_cmd_version(int argc, char **argv);
+
+/* `weir run` / `weir explain`: parse the options and execute FILE.sql in a new planner
+ * session (its output and errors printed). Returns an exit status; on WR_EXIT_OK and on
+ * SQL errors the caller owns *cfg, *sess and *text (wr_main_unload_script frees them). */
+typedef struct wr_session wr_session;
+int wr_main_load_script(const char *cmd, int argc, char **argv, wr_config **cfg, wr_session **sess,
+                        char **text);
+void wr_main_unload_script(wr_config *cfg, wr_session *sess, char *text);
 
 /* Print "weir: message" to stderr. */
 void wr_main_error(const char *fmt, ...) WR_PRINTF(1, 2);

@@ -28,7 +28,7 @@ check no-command 2 "usage" -- "$weir"
 check unknown-command 2 "did you mean 'demo'" -- "$weir" demoo
 check run-missing-file 2 "cannot read" -- "$weir" run "$tmp/nope.sql"
 echo "SELECT 1;" > "$tmp/q.sql"
-check run-not-yet 2 "not implemented" -- "$weir" run "$tmp/q.sql"
+check run-select 0 "+I[1]" -- "$weir" run "$tmp/q.sql"
 check run-bad-set 2 "did you mean 'parallelism.default'" -- "$weir" run "$tmp/q.sql" --set parallelism.defualt=2
 check demo-bad-rows 2 "--rows" -- "$weir" demo --rows abc
 check demo-bad-setting 2 "expected an integer" -- "$weir" demo --set weir.batch-rows=lots

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# run.sh - the SQL golden tests. Each tests/sql/<case>.sql runs with `weir run` at
+# parallelism 1 and 4, from this directory (input files are data/...), and is compared with
+#   <case>.err         negative case: exit status 2 and exactly these error lines on stderr
+#   <case>.out         expected print-sink lines
+#   <case>.duckdb.sql  the equivalent batch query, run by the DuckDB oracle
+#                      (tests/oracle/duckdb-query.mjs) at test time; <case>.<id>.duckdb.sql
+#                      gives the rows of the print sink with print-identifier <id>
+# Outputs are compared order-free: "N> " subtask prefixes are dropped ("id:N> " becomes
+# "id> "), and a changelog (lines with -U, +U, -D) is applied and compared as its final
+# state. A case whose first line is "-- ordered" is also compared line by line at
+# parallelism 1. Usage: run.sh [CASE...]   (WEIR_BIN: the binary; WEIR_SRC: the source tree)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+src=${WEIR_SRC:-$(cd "$here/../.." && pwd)}
+weir=${WEIR_BIN:-$src/build/weir}
+oracle="$src/tests/oracle/duckdb-query.mjs"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+passes=0
+
+# Drop subtask prefixes; apply a changelog; sort.
+normalize() {
+    sed -E -e 's/^[0-9]+> //' -e 's/^([^:> ]+):[0-9]+> /\1> /' "$1" | awk '
+        { line = $0; pre = ""
+          i = index(line, "> "); b = index(line, "[")
+          if (i > 0 && (b == 0 || i < b)) { pre = substr(line, 1, i + 1); line = substr(line, i + 2) }
+          kind = substr(line, 1, 2); key = pre SUBSEP substr(line, 3)
+          if (kind == "+I" || kind == "+U") n[key]++
+          else if (kind == "-U" || kind == "-D") n[key]--
+          else { if (line != "") other[++no] = $0; next }
+          seen[key] = 1 }
+        END { for (k in seen) { split(k, part, SUBSEP)
+                                if (n[k] < 0) print "!! retraction of a row never added: " part[1] part[2]
+                                for (i = 0; i < n[k]; i++) print part[1] "+I" part[2] }
+              for (i = 1; i <= no; i++) print other[i] }' | LC_ALL=C sort
+}
+
+fail() {
+    echo "FAIL $1"
+    fails=$((fails + 1))
+}
+
+run_case() {
+    local name=$1 sql="$here/$1.sql"
+    local expected="$tmp/$name.expected"
+    if [ -f "$here/$name.err" ]; then
+        for p in 1 4; do
+            (cd "$here" && timeout 120 "$weir" run "$name.sql" --parallelism $p) \
+                >"$tmp/out" 2>"$tmp/err"
+            local st=$?
+            grep -v '^weir: ' "$tmp/err" >"$tmp/err.lines"
+            if [ $st != 2 ]; then
+                fail "$name p=$p: exit $st, expected 2"; cat "$tmp/err"; return
+            fi
+            if ! diff -u "$here/$name.err" "$tmp/err.lines" >"$tmp/diff"; then
+                fail "$name p=$p: error messages differ"; cat "$tmp/diff"; return
+            fi
+        done
+        echo "ok   $name (errors)"
+        passes=$((passes + 1))
+        return
+    fi
+    if [ -f "$here/$name.out" ]; then
+        normalize "$here/$name.out" >"$expected"
+    elif ls "$here/$name".*duckdb.sql >/dev/null 2>&1; then
+        : >"$tmp/oracle"
+        for q in "$here/$name".*duckdb.sql; do
+            # <case>.duckdb.sql: plain rows; <case>.<id>.duckdb.sql: rows of print sink 'id'.
+            local id=${q#"$here/$name".}
+            id=${id%duckdb.sql}
+            id=${id%.}
+            if ! (cd "$here" && node "$oracle" "$(basename "$q")") >"$tmp/rows" 2>"$tmp/oracle.err"; then
+                fail "$name: the DuckDB oracle failed on $(basename "$q")"; cat "$tmp/oracle.err"; return
+            fi
+            if [ -n "$id" ]; then sed "s/^/$id> /" "$tmp/rows" >>"$tmp/oracle"; else cat "$tmp/rows" >>"$tmp/oracle"; fi
+        done
+        normalize "$tmp/oracle" >"$expected"
+    else
+        fail "$name: no $name.out, $name.duckdb.sql or $name.err beside it"; return
+    fi
+    for p in 1 4; do
+        (cd "$here" && timeout 120 "$weir" run "$name.sql" --parallelism $p) \
+            >"$tmp/out" 2>"$tmp/err"
+        local st=$?
+        if [ $st != 0 ]; then
+            fail "$name p=$p: exit $st"; cat "$tmp/err"; return
+        fi
+        normalize "$tmp/out" >"$tmp/actual"
+        if ! diff -u "$expected" "$tmp/actual" >"$tmp/diff"; then
+            fail "$name p=$p: output differs (- expected, + weir)"; head -40 "$tmp/diff"; return
+        fi
+        if [ $p = 1 ] && head -1 "$sql" | grep -q '^-- ordered' && [ -f "$here/$name.out" ]; then
+            if ! diff -u "$here/$name.out" "$tmp/out" >"$tmp/diff"; then
+                fail "$name p=1: order differs"; head -40 "$tmp/diff"; return
+            fi
+        fi
+    done
+    echo "ok   $name"
+    passes=$((passes + 1))
+}
+
+if [ $# -gt 0 ]; then
+    cases=("$@")
+else
+    cases=()
+    for f in "$here"/*.sql; do
+        case "$f" in *.duckdb.sql) continue ;; esac
+        cases+=("$(basename "$f" .sql)")
+    done
+fi
+for c in "${cases[@]}"; do
+    run_case "$c"
+done
+echo "$passes passed, $fails failed"
+[ $fails = 0 ]
