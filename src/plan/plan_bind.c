@@ -708,6 +708,13 @@ static void collect_call(agg_collect *ac, const wr_sql_expr *e)
         ac->ok = false;
         return;
     }
+    call.dup_of = -1;
+    for (uint32_t i = 0; i < ac->n && call.dup_of < 0; i++) {
+        const wr_agg_call *o = &ac->calls[i];
+        if (o->dup_of < 0 && o->kind == call.kind && wr_px_equal(o->arg, call.arg) &&
+            wr_px_equal(o->filter, call.filter))
+            call.dup_of = (int32_t)i;
+    }
     uint32_t cap = ac->cap;
     wr_agg_call *p = wr_pgrow(c->a, ac->calls, ac->n, &cap, sizeof(wr_agg_call));
     if (!p) {
@@ -1105,17 +1112,24 @@ static bool bind_aggregation(wr_pctx *c, wr_brel from, const wr_sql_select *sel,
             return false;
     }
 
-    /* The aggregation node. */
-    uint32_t ncalls = ac.n;
-    wr_lagg *aggs = wr_arena_alloc(a, sizeof(wr_lagg) * (ncalls + 1));
-    if (!aggs) return false;
-    for (uint32_t j = 0; j < ncalls; j++) {
-        aggs[j] = (wr_lagg){.kind = ac.calls[j].kind,
-                            .arg = arg_pre[j],
-                            .filter = filt_pre[j],
-                            .name = wr_psprintf(a, "EXPR$%u", j),
-                            .result = ac.calls[j].type,
-                            .text = agg_text(c, ac.calls[j].ast)};
+    /* The aggregation node: one aggregate per distinct call. */
+    uint32_t ncalls = 0;
+    wr_lagg *aggs = wr_arena_alloc(a, sizeof(wr_lagg) * (ac.n + 1));
+    uint32_t *agg_of = wr_arena_alloc(a, sizeof(uint32_t) * (ac.n + 1));
+    if (!aggs || !agg_of) return false;
+    for (uint32_t j = 0; j < ac.n; j++) {
+        if (ac.calls[j].dup_of >= 0) {
+            agg_of[j] = agg_of[ac.calls[j].dup_of];
+            continue;
+        }
+        agg_of[j] = ncalls;
+        aggs[ncalls] = (wr_lagg){.kind = ac.calls[j].kind,
+                                 .arg = arg_pre[j],
+                                 .filter = filt_pre[j],
+                                 .name = wr_psprintf(a, "EXPR$%u", ncalls),
+                                 .result = ac.calls[j].type,
+                                 .text = agg_text(c, ac.calls[j].ast)};
+        ncalls++;
     }
     wr_lnode *an;
     if (!windowed) {
@@ -1193,10 +1207,10 @@ static bool bind_aggregation(wr_pctx *c, wr_brel from, const wr_sql_select *sel,
         }
     }
     uint32_t base_col = windowed ? nwkeys + 3 : nwkeys;
-    for (uint32_t j = 0; j < ncalls; j++) {
-        ac.calls[j].out = base_col + j;
+    for (uint32_t j = 0; j < ncalls; j++)
         an->cols[base_col + j] = (wr_field){.name = aggs[j].name, .type = aggs[j].result};
-    }
+    for (uint32_t j = 0; j < ac.n; j++)
+        ac.calls[j].out = base_col + agg_of[j];
     an->inputs[0] = pn;
     an->pos = sel->ngroup_by ? sel->group_by[0].pos : sel->items[0].pos;
     wr_ln_derive(a, an);

@@ -25,6 +25,7 @@ typedef struct wr_agg_call {
     wr_pexpr *filter; /* FILTER (WHERE ..), over the FROM scope, or NULL */
     uint32_t out;     /* output column of the aggregation */
     wr_type type;
+    int32_t dup_of; /* an equal call found earlier (computed once), -1 */
 } wr_agg_call;
 
 /* Binding above an aggregation: expressions see group keys and aggregate results. */

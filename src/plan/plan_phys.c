@@ -13,11 +13,6 @@
 
 #include "operators/wm_expr.h"
 
-/* The window join operator lands separately; until then window joins are refused here. */
-#ifndef WR_PLAN_WINDOW_JOIN
-#define WR_PLAN_WINDOW_JOIN 0
-#endif
-
 struct wr_plan_job {
     wr_job *job;
     wr_wm_expr **wms;
@@ -578,13 +573,6 @@ static pv translate_join(phys *p, const wr_lnode *n)
         break;
     }
     case WR_LK_WINDOW_JOIN: {
-#if !WR_PLAN_WINDOW_JOIN
-        wr_schema_free(ls);
-        wr_schema_free(rs);
-        if (residual) wr_expr_prog_free(residual);
-        wr_pctx_unsupported(p->c, n->pos, "window joins");
-        return PV_FAIL;
-#else
         wr_window_join_config *wc = wr_window_join_config_new(n->join.type, n->join.nkeys);
         if (wc) {
             wc->left_start_col = n->join.lws;
@@ -597,7 +585,6 @@ static pv translate_join(phys *p, const wr_lnode *n)
         cfg_free = wr_window_join_config_free;
         vt = &wr_window_join_vt;
         break;
-#endif
     }
     default:
         break;
@@ -618,10 +605,8 @@ static pv translate_join(phys *p, const wr_lnode *n)
         rc = wr_join_check(cfg, ls, rs, &err);
     else if (n->kind == WR_LK_INTERVAL_JOIN)
         rc = wr_interval_join_check(cfg, ls, rs, &err);
-#if WR_PLAN_WINDOW_JOIN
     else
         rc = wr_window_join_check(cfg, ls, rs, &err);
-#endif
     wr_schema_free(ls);
     wr_schema_free(rs);
     if (rc != WR_OK) {
