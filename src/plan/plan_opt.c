@@ -248,7 +248,12 @@ static wr_lnode *recognise_rank(wr_pctx *c, wr_lnode *calc)
 /* ------------------------------------------------------------------------------------------
  * The rewrite pass
  * ---------------------------------------------------------------------------------------- */
-static wr_lnode *rewrite(wr_pctx *c, wr_lnode *n);
+typedef struct opt {
+    wr_pctx *c;
+    bool ranks; /* second pass: recognise ranks (calcs are merged by then) */
+} opt;
+
+static wr_lnode *rewrite(opt *o, wr_lnode *n);
 
 static wr_lnode *merge_calcs(wr_pctx *c, wr_lnode *top, wr_lnode *below)
 {
@@ -294,8 +299,9 @@ static wr_lnode *merge_into_scan(wr_pctx *c, wr_lnode *calc, wr_lnode *scan)
     return m;
 }
 
-static wr_lnode *rewrite_calc(wr_pctx *c, wr_lnode *n)
+static wr_lnode *rewrite_calc(opt *o, wr_lnode *n)
 {
+    wr_pctx *c = o->c;
     wr_arena *a = c->a;
     /* Fold constants. */
     wr_pexpr **proj = fold_all(a, n->calc.proj, n->ncols);
@@ -310,16 +316,16 @@ static wr_lnode *rewrite_calc(wr_pctx *c, wr_lnode *n)
     switch ((wr_lkind)in->kind) {
     case WR_LK_CALC: {
         wr_lnode *merged = merge_calcs(c, m, in);
-        return merged ? rewrite(c, merged) : m;
+        return merged ? rewrite(o, merged) : m;
     }
     case WR_LK_SCAN: {
         wr_lnode *merged = merge_into_scan(c, m, in);
         return merged ? merged : m;
     }
     case WR_LK_OVER_RANK: {
-        if (!m->calc.filter) break;
+        if (!m->calc.filter || !o->ranks) break;
         wr_lnode *r = recognise_rank(c, m);
-        if (r) return rewrite(c, r);
+        if (r) return rewrite(o, r);
         break;
     }
     default:
@@ -329,13 +335,14 @@ static wr_lnode *rewrite_calc(wr_pctx *c, wr_lnode *n)
     return m;
 }
 
-static wr_lnode *rewrite(wr_pctx *c, wr_lnode *n)
+static wr_lnode *rewrite(opt *o, wr_lnode *n)
 {
+    wr_pctx *c = o->c;
     wr_arena *a = c->a;
     bool changed = false;
     wr_lnode **ins = n->ninputs ? wr_arena_alloc(a, sizeof(wr_lnode *) * n->ninputs) : NULL;
     for (uint32_t i = 0; i < n->ninputs; i++) {
-        ins[i] = rewrite(c, n->inputs[i]);
+        ins[i] = rewrite(o, n->inputs[i]);
         if (!ins[i]) return NULL;
         if (ins[i] != n->inputs[i]) changed = true;
     }
@@ -346,7 +353,7 @@ static wr_lnode *rewrite(wr_pctx *c, wr_lnode *n)
         memcpy(m->inputs, ins, sizeof(wr_lnode *) * n->ninputs);
         wr_ln_derive(a, m);
     }
-    if (m->kind == WR_LK_CALC) return rewrite_calc(c, m);
+    if (m->kind == WR_LK_CALC) return rewrite_calc(o, m);
     if (m->kind == WR_LK_SCAN) {
         wr_lnode *s = dup_node(a, m);
         if (!s) return m;
@@ -469,7 +476,11 @@ static wr_lnode *drop_ub(wr_pctx *c, wr_lnode *n, const uint32_t *keys, uint32_t
 
 wr_lnode *wr_optimize(wr_pctx *c, wr_lnode *root)
 {
-    wr_lnode *r = rewrite(c, root);
+    opt o = {.c = c, .ranks = false};
+    wr_lnode *r = rewrite(&o, root);
+    if (!r || c->failed) return NULL;
+    o.ranks = true;
+    r = rewrite(&o, r);
     if (!r || c->failed) return NULL;
     if (check(c, r) != WR_OK) return NULL;
     if (r->kind == WR_LK_SINK && r->sink.table && r->sink.upsert &&
