@@ -1,8 +1,8 @@
 /* op_interval_join.c - the event-time interval join (Flink's RowTimeIntervalJoin): equal keys
  * and r.ts + lower <= l.ts <= r.ts + upper over two append-only inputs, INNER, LEFT, RIGHT or
- * FULL. Keyed state is a wr_htab from the encoded join key to a key entry holding, per side,
- * the buffered rows sorted by rowtime (an array of (ts, row) with a moving head, so expiry
- * removes a prefix and matching is a binary search for the other side's time range).
+ * FULL. Keyed state is a table (open addressing) from the encoded join key to a key entry holding,
+ * per side, the buffered rows sorted by rowtime (an array of (ts, row) with a moving head, so
+ * expiry removes a prefix and matching is a binary search for the other side's time range).
  *
  * A batch arrives from one side. Keys and rows of the whole batch are encoded, each row's
  * candidate rows of the other side are found by binary search, the residual predicate is
@@ -60,8 +60,8 @@ typedef struct ij_state {
     int64_t rel[2];       /* Flink's leftRelativeSize (-lower), rightRelativeSize (upper) */
     int64_t delay;        /* watermark hold-back */
     bool never;           /* lower > upper: nothing can ever match */
-    wr_htab keys;
-    wr_heap heap; /* value: ikey address | side */
+    jtab keys;            /* join key -> ikey */
+    wr_heap heap;         /* value: ikey address | side */
     jresid resid;
     jwriter w;
 
@@ -162,16 +162,9 @@ static void ij_close(void *state)
 {
     ij_state *st = state;
     if (!st) return;
-    wr_htab_iter it;
-    const void *kb;
-    size_t kl;
-    void **v;
-    wr_htab_iter_init(&st->keys, &it);
-    while (wr_htab_iter_next(&it, &kb, &kl, &v)) {
-        if (*v) free_key(*v);
-        *v = NULL;
-    }
-    wr_htab_free(&st->keys, NULL);
+    for (uint32_t i = 0; i < st->keys.cap; i++)
+        if (st->keys.s[i].e) free_key(st->keys.s[i].e);
+    wr_jtab_free(&st->keys);
     wr_heap_free(&st->heap);
     for (uint32_t i = 0; i < st->ndead; i++)
         wr_free(st->dead[i]);
@@ -209,7 +202,7 @@ static int ij_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     if (!st) return wr_join_nomem(ctx, err);
     st->cfg = cfg;
     st->mem = wr_op_mem(ctx);
-    wr_htab_init(&st->keys, st->mem);
+    wr_jtab_init(&st->keys, offsetof(ikey, klen), offsetof(ikey, key), st->mem);
     wr_heap_init(&st->heap, st->mem);
     const wr_join_spec *j = &cfg->join;
     st->outer[0] = wr_join_left_outer(j->type);
@@ -253,12 +246,13 @@ static void publish_stats(ij_state *st, wr_op_ctx *ctx, uint64_t late)
         atomic_fetch_add(&s->rows[i], st->rows[i] - st->pub_rows[i]);
         st->pub_rows[i] = st->rows[i];
     }
+    int64_t bytes = st->bytes + (int64_t)wr_jtab_bytes(&st->keys);
     atomic_fetch_add(&s->keys, st->nkeys - st->pub_keys);
-    atomic_fetch_add(&s->state_bytes, st->bytes - st->pub_bytes);
+    atomic_fetch_add(&s->state_bytes, bytes - st->pub_bytes);
     atomic_fetch_add(&s->emitted, st->w.emitted - st->pub_emitted);
     atomic_fetch_add(&s->late_dropped, late);
     st->pub_keys = st->nkeys;
-    st->pub_bytes = st->bytes;
+    st->pub_bytes = bytes;
     st->pub_emitted = st->w.emitted;
 }
 
@@ -285,23 +279,17 @@ static ikey *key_create(ij_state *st, uint32_t i, int *rc)
 {
     const uint8_t *kb = wr_jenc_row(&st->kenc, i);
     uint32_t kl = wr_jenc_len(&st->kenc, i);
-    bool ins;
-    void **v = wr_htab_upsert(&st->keys, st->hash[i], kb, kl, &ins);
-    if (!v) {
-        *rc = WR_ENOMEM;
-        return NULL;
-    }
-    if (!ins) return *v;
-    ikey *k = wr_calloc_owned(st->mem, 1, sizeof(ikey) + kl);
-    if (!k) {
-        wr_htab_remove(&st->keys, st->hash[i], kb, kl, NULL);
+    ikey *k = wr_jtab_find(&st->keys, st->hash[i], kb, kl);
+    if (k) return k;
+    k = wr_calloc_owned(st->mem, 1, sizeof(ikey) + kl);
+    if (!k || wr_jtab_insert(&st->keys, st->hash[i], k) < 0) {
+        wr_free(k);
         *rc = WR_ENOMEM;
         return NULL;
     }
     k->hash = st->hash[i];
     k->klen = kl;
     memcpy(k->key, kb, kl);
-    *v = k;
     st->nkeys++;
     st->bytes += (int64_t)(sizeof(ikey) + kl);
     return k;
@@ -310,8 +298,8 @@ static ikey *key_create(ij_state *st, uint32_t i, int *rc)
 static void key_maybe_drop(ij_state *st, ikey *k)
 {
     if (k->refs || k->side[0].head < k->side[0].len || k->side[1].head < k->side[1].len) return;
-    bool removed = wr_htab_remove(&st->keys, k->hash, k->key, k->klen, NULL);
-    WR_ASSERT(removed);
+    wr_jtab_remove(&st->keys, k->hash, k);
+    if (st->keys.n == 0) wr_jtab_free(&st->keys);
     st->nkeys--;
     st->bytes -= (int64_t)(sizeof(ikey) + k->klen);
     st->bytes -= (int64_t)(k->side[0].cap + k->side[1].cap) * (int64_t)sizeof(islot);
@@ -539,12 +527,19 @@ static int ij_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     if (wr_jkey_encode(&st->kc[side], in, &st->kenc, st->nullkey, st->mem) < 0 ||
         wr_jrow_encode(&st->rc[side], in, &st->renc, st->mem) < 0)
         return wr_join_nomem(ctx, err);
+    /* One table lookup per row: a row that will be buffered creates its key entry now. */
     for (uint32_t i = 0; i < n; i++) {
         st->kent[i] = NULL;
         if (st->nullkey[i] || !wr_vec_valid(tv, i)) continue;
-        void **v = wr_htab_find(&st->keys, st->hash[i], wr_jenc_row(&st->kenc, i),
-                                wr_jenc_len(&st->kenc, i));
-        if (v) st->kent[i] = *v;
+        if (wm < sat_add(ts[i], st->rel[side])) {
+            if (!(st->kent[i] = key_create(st, i, &rc))) {
+                rc = wr_join_nomem(ctx, err);
+                goto out;
+            }
+            continue;
+        }
+        st->kent[i] = wr_jtab_find(&st->keys, st->hash[i], wr_jenc_row(&st->kenc, i),
+                                   wr_jenc_len(&st->kenc, i));
     }
     for (uint32_t i = 0; i < n;) {
         uint32_t end, np;

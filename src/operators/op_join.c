@@ -1,7 +1,7 @@
 /* op_join.c - the regular (unbounded) equi-join of two changelogs: INNER, LEFT, RIGHT and
  * FULL OUTER, with Flink's StreamingJoinOperator semantics. Both sides live in keyed state:
- * a wr_htab from the encoded join key to a key entry holding, per side, the list of distinct
- * stored rows (each with its multiplicity and, on an outer side, the number of rows of the
+ * a table (open addressing) from the encoded join key to a key entry holding, per side, the list of
+ * distinct stored rows (each with its multiplicity and, on an outer side, the number of rows of the
  * other side it currently matches). A side that may retract also has a row set (open
  * addressing over the row bytes) so that a retraction finds its row in O(1); an append-only
  * side just appends.
@@ -35,13 +35,6 @@ typedef struct jkey {
     uint8_t key[];
 } jkey;
 
-/* Open-addressing set of the distinct rows of one side (by row bytes). */
-typedef struct rowset {
-    jrow **slot;
-    uint32_t cap; /* power of two, 0 before the first insert */
-    uint32_t n;
-} rowset;
-
 typedef struct join_state {
     const wr_join_config *cfg;
     wr_mem_owner *mem;
@@ -50,8 +43,8 @@ typedef struct join_state {
     uint32_t ncols[2];
     bool outer[2];
     bool has_set[2]; /* side may retract: keep a row set */
-    rowset set[2];
-    wr_htab keys;
+    jtab set[2];     /* distinct rows by their bytes */
+    jtab keys;       /* join key -> jkey */
     jresid resid;
     jwriter w;
 
@@ -96,65 +89,6 @@ bool wr_join_output_append_only(const wr_join_config *c)
 }
 
 /* ------------------------------------------------------------------------------------------
- * Row set
- * ---------------------------------------------------------------------------------------- */
-static jrow *rs_find(const rowset *s, uint64_t h, const uint8_t *b, uint32_t len)
-{
-    if (!s->cap) return NULL;
-    uint32_t m = s->cap - 1;
-    for (uint32_t p = (uint32_t)h & m;; p = (p + 1) & m) {
-        jrow *x = s->slot[p];
-        if (!x) return NULL;
-        if (x->hash == h && x->len == len && memcmp(x->bytes, b, len) == 0) return x;
-    }
-}
-
-static void rs_place(jrow **slot, uint32_t cap, jrow *x)
-{
-    uint32_t m = cap - 1, p = (uint32_t)x->hash & m;
-    while (slot[p])
-        p = (p + 1) & m;
-    slot[p] = x;
-}
-
-static int rs_insert(join_state *st, rowset *s, jrow *x)
-{
-    if ((uint64_t)(s->n + 1) * 4 > (uint64_t)s->cap * 3) {
-        uint32_t nc = s->cap ? s->cap * 2 : 64;
-        jrow **ns = wr_calloc_owned(st->mem, nc, sizeof(jrow *));
-        if (!ns) return WR_ENOMEM;
-        for (uint32_t i = 0; i < s->cap; i++)
-            if (s->slot[i]) rs_place(ns, nc, s->slot[i]);
-        wr_free(s->slot);
-        st->bytes += (int64_t)(nc - s->cap) * (int64_t)sizeof(jrow *);
-        s->slot = ns;
-        s->cap = nc;
-    }
-    rs_place(s->slot, s->cap, x);
-    s->n++;
-    return 0;
-}
-
-/* Remove x (present) with backward-shift deletion: no tombstones. */
-static void rs_remove(rowset *s, const jrow *x)
-{
-    uint32_t m = s->cap - 1, p = (uint32_t)x->hash & m;
-    while (s->slot[p] != x)
-        p = (p + 1) & m;
-    s->slot[p] = NULL;
-    for (uint32_t q = (p + 1) & m; s->slot[q]; q = (q + 1) & m) {
-        uint32_t home = (uint32_t)s->slot[q]->hash & m;
-        /* Move slot q into the hole p unless its home lies cyclically in (p, q]. */
-        bool stays = p <= q ? (home > p && home <= q) : (home > p || home <= q);
-        if (stays) continue;
-        s->slot[p] = s->slot[q];
-        s->slot[q] = NULL;
-        p = q;
-    }
-    s->n--;
-}
-
-/* ------------------------------------------------------------------------------------------
  * Open / close
  * ---------------------------------------------------------------------------------------- */
 static void free_key(join_state *st, jkey *k)
@@ -172,18 +106,11 @@ static void jn_close(void *state)
 {
     join_state *st = state;
     if (!st) return;
-    wr_htab_iter it;
-    const void *kb;
-    size_t kl;
-    void **v;
-    wr_htab_iter_init(&st->keys, &it);
-    while (wr_htab_iter_next(&it, &kb, &kl, &v)) {
-        if (*v) free_key(st, *v);
-        *v = NULL;
-    }
-    wr_htab_free(&st->keys, NULL);
+    for (uint32_t i = 0; i < st->keys.cap; i++)
+        if (st->keys.s[i].e) free_key(st, st->keys.s[i].e);
+    wr_jtab_free(&st->keys);
     for (int s = 0; s < 2; s++) {
-        wr_free(st->set[s].slot);
+        wr_jtab_free(&st->set[s]);
         wr_jrow_codec_free(&st->rc[s]);
     }
     wr_jresid_free(&st->resid);
@@ -219,7 +146,9 @@ static int jn_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     if (!st) return wr_join_nomem(ctx, err);
     st->cfg = cfg;
     st->mem = wr_op_mem(ctx);
-    wr_htab_init(&st->keys, st->mem);
+    wr_jtab_init(&st->keys, offsetof(jkey, klen), offsetof(jkey, key), st->mem);
+    for (int s = 0; s < 2; s++)
+        wr_jtab_init(&st->set[s], offsetof(jrow, len), offsetof(jrow, bytes), st->mem);
     const wr_join_spec *j = &cfg->join;
     st->outer[0] = wr_join_left_outer(j->type);
     st->outer[1] = wr_join_right_outer(j->type);
@@ -275,34 +204,27 @@ static void publish_stats(join_state *st)
         atomic_fetch_add(&s->rows[i], st->rows[i] - st->pub_rows[i]);
         st->pub_rows[i] = st->rows[i];
     }
+    int64_t bytes = st->bytes + (int64_t)(wr_jtab_bytes(&st->keys) + wr_jtab_bytes(&st->set[0]) +
+                                          wr_jtab_bytes(&st->set[1]));
     atomic_fetch_add(&s->keys, st->nkeys - st->pub_keys);
-    atomic_fetch_add(&s->state_bytes, st->bytes - st->pub_bytes);
+    atomic_fetch_add(&s->state_bytes, bytes - st->pub_bytes);
     atomic_fetch_add(&s->emitted, st->w.emitted - st->pub_emitted);
     st->pub_keys = st->nkeys;
-    st->pub_bytes = st->bytes;
+    st->pub_bytes = bytes;
     st->pub_emitted = st->w.emitted;
 }
 
-static jkey *key_get(join_state *st, const wr_batch *in, uint32_t i, bool create, int *rc)
+static jkey *key_get(join_state *st, uint32_t i, bool create, int *rc)
 {
-    (void)in;
     if (st->kent[i]) return st->kent[i];
     const uint8_t *kb = wr_jenc_row(&st->kenc, i);
     uint32_t kl = wr_jenc_len(&st->kenc, i);
-    if (!create) {
-        void **v = wr_htab_find(&st->keys, st->hash[i], kb, kl);
-        return v ? *v : NULL;
-    }
-    bool ins;
-    void **v = wr_htab_upsert(&st->keys, st->hash[i], kb, kl, &ins);
-    if (!v) {
-        *rc = WR_ENOMEM;
-        return NULL;
-    }
-    if (!ins) return st->kent[i] = *v;
-    jkey *k = wr_malloc_owned(st->mem, sizeof(jkey) + kl);
-    if (!k) {
-        wr_htab_remove(&st->keys, st->hash[i], kb, kl, NULL);
+    jkey *k = wr_jtab_find(&st->keys, st->hash[i], kb, kl);
+    if (k) return create ? (st->kent[i] = k) : k;
+    if (!create) return NULL;
+    k = wr_malloc_owned(st->mem, sizeof(jkey) + kl);
+    if (!k || wr_jtab_insert(&st->keys, st->hash[i], k) < 0) {
+        wr_free(k);
         *rc = WR_ENOMEM;
         return NULL;
     }
@@ -312,7 +234,6 @@ static jkey *key_get(join_state *st, const wr_batch *in, uint32_t i, bool create
     k->hash = st->hash[i];
     k->klen = kl;
     memcpy(k->key, kb, kl);
-    *v = k;
     st->nkeys++;
     st->bytes += (int64_t)(sizeof(jkey) + kl);
     return st->kent[i] = k;
@@ -323,12 +244,12 @@ static int store_row(join_state *st, const wr_batch *in, int s, uint32_t i, int6
 {
     if (st->nullkey[i]) return 0; /* can never match: nothing needs it */
     int rc = 0;
-    jkey *k = key_get(st, in, i, true, &rc);
+    jkey *k = key_get(st, i, true, &rc);
     if (!k) return rc;
     const uint8_t *rb = wr_jenc_row(&st->renc, i);
     uint32_t rl = wr_jenc_len(&st->renc, i);
     if (st->has_set[s]) {
-        jrow *x = rs_find(&st->set[s], st->rhash[i], rb, rl);
+        jrow *x = wr_jtab_find(&st->set[s], st->rhash[i], rb, rl);
         if (x) {
             x->count++;
             x->assoc = assoc;
@@ -338,13 +259,12 @@ static int store_row(join_state *st, const wr_batch *in, int s, uint32_t i, int6
     }
     jrow *x = wr_malloc_owned(st->mem, sizeof(jrow) + rl);
     if (!x) return WR_ENOMEM;
-    x->hash = st->has_set[s] ? st->rhash[i] : 0;
     x->count = 1;
     x->assoc = assoc;
     x->len = rl;
     x->_pad = 0;
     memcpy(x->bytes, rb, rl);
-    if (st->has_set[s] && rs_insert(st, &st->set[s], x) < 0) {
+    if (st->has_set[s] && wr_jtab_insert(&st->set[s], st->rhash[i], x) < 0) {
         wr_free(x);
         return WR_ENOMEM;
     }
@@ -360,13 +280,13 @@ static int store_row(join_state *st, const wr_batch *in, int s, uint32_t i, int6
 static int retract_row(join_state *st, const wr_batch *in, int s, uint32_t i)
 {
     if (st->nullkey[i]) return 0;
-    jkey *k = key_get(st, in, i, false, NULL);
+    jkey *k = key_get(st, i, false, NULL);
     if (!k) return 0;
     const uint8_t *rb = wr_jenc_row(&st->renc, i);
     uint32_t rl = wr_jenc_len(&st->renc, i);
     jrow *x = NULL;
     if (st->has_set[s]) {
-        x = rs_find(&st->set[s], st->rhash[i], rb, rl);
+        x = wr_jtab_find(&st->set[s], st->rhash[i], rb, rl);
     } else {
         wr_list_for_each(it, &k->rows[s])
         {
@@ -383,14 +303,8 @@ static int retract_row(join_state *st, const wr_batch *in, int s, uint32_t i)
     wr_list_remove(&x->link);
     k->nrows[s]--;
     if (st->has_set[s]) {
-        rowset *set = &st->set[s];
-        rs_remove(set, x);
-        if (set->n == 0) { /* an emptied side gives its table back */
-            st->bytes -= (int64_t)set->cap * (int64_t)sizeof(jrow *);
-            wr_free(set->slot);
-            set->slot = NULL;
-            set->cap = 0;
-        }
+        wr_jtab_remove(&st->set[s], st->rhash[i], x);
+        if (st->set[s].n == 0) wr_jtab_free(&st->set[s]); /* an emptied table goes back */
     }
     st->bytes -= (int64_t)(sizeof(jrow) + x->len);
     wr_free(x);
@@ -411,13 +325,13 @@ static void drop_empty_keys(join_state *st)
         jkey *k = st->pending[p];
         k->pending = 0;
         if (k->nrows[0] || k->nrows[1]) continue;
-        bool removed = wr_htab_remove(&st->keys, k->hash, k->key, k->klen, NULL);
-        WR_ASSERT(removed);
+        wr_jtab_remove(&st->keys, k->hash, k);
         st->nkeys--;
         st->bytes -= (int64_t)(sizeof(jkey) + k->klen);
         wr_free(k);
     }
     st->npending = 0;
+    if (st->keys.n == 0) wr_jtab_free(&st->keys);
 }
 
 /* Collect the candidate pairs of rows [i, end) (stopping early at WR_JOIN_PAIR_CHUNK pairs,
@@ -558,9 +472,17 @@ static int jn_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     if (st->has_set[side])
         for (uint32_t i = 0; i < n; i++)
             st->rhash[i] = wr_hash_bytes(wr_jenc_row(&st->renc, i), wr_jenc_len(&st->renc, i));
+    /* Every added row (with a key that can match) will be stored: create its key entry now,
+     * so that each row costs one table lookup. */
     for (uint32_t i = 0; i < n; i++) {
         st->kent[i] = NULL;
-        if (!st->nullkey[i]) st->kent[i] = key_get(st, in, i, false, NULL);
+        if (st->nullkey[i]) continue;
+        if (!wr_rowkind_is_add(in->rowkind[i])) {
+            st->kent[i] = key_get(st, i, false, NULL);
+        } else if (!key_get(st, i, true, &rc)) {
+            rc = wr_join_nomem(ctx, err);
+            goto out;
+        }
     }
 
     wr_jw_begin(&st->w, in, side == 0 ? JSRC_INPUT : JSRC_STORED,

@@ -4,13 +4,15 @@
  * HASH edges on their key columns (left_keys on input 0, right_keys on input 1), so that
  * equal keys meet in the same subtask.
  *
- * Keys: left_keys[i] = right_keys[i] for every i (conjunction). The two key columns of a
- * pair must have the same physical type (and, for DECIMAL, the same scale): keys are
- * compared by their stored value, so INT 5 and BIGINT 5 do not meet. The planner casts
- * both sides to the common type first (a calc before the join), exactly as Flink's planner
- * does; open fails with WR_ETYPE otherwise. A NULL in any key column never matches (SQL
- * equality) unless null_safe[i] is set for that key (IS NOT DISTINCT FROM); rows with such a
- * NULL key still appear null-padded in outer joins.
+ * Keys: left_keys[i] = right_keys[i] for every i (conjunction). The planner casts the two
+ * columns of a key pair to their common type first (a calc before the join), as Flink's
+ * planner does. The operator compares keys by value within a type family: integers of any
+ * width (TINYINT..BIGINT) meet by value, as do FLOAT/DOUBLE (the float widened; -0.0 equals
+ * 0.0), DECIMALs of equal scale, CHAR/VARCHAR and BINARY/VARBINARY; any other pair must have
+ * the same type. Open (and wr_*_check) fails with WR_ETYPE, asking for a cast, otherwise; so
+ * INT vs DECIMAL or DATE vs TIMESTAMP never meet silently. A NULL in any key column never
+ * matches (SQL equality) unless null_safe[i] is set for that key (IS NOT DISTINCT FROM);
+ * rows with such a NULL key still appear null-padded in outer joins.
  *
  * Residual: an optional non-equi predicate, compiled (wr_expr_compile) over the joined row
  * left ++ right (wr_join_row_schema gives that schema). A pair matches when the keys are
@@ -111,10 +113,11 @@ extern const wr_op_vt wr_join_vt;
  *
  * Rows are buffered per key until the watermark passes their last possible match, then
  * purged; an outer side's rows that never matched are emitted null-padded at that moment.
- * A row whose match range is already behind the watermark joins what is still buffered and
- * is not buffered itself (an unmatched outer row is padded at once; a row that yields
- * nothing is counted as late). Output watermark = input watermark - max(-lower, upper)
- * (Flink's watermark delay of the interval join); see README.md for the exact rules.
+ * A row that rows still to come cannot match any more (Flink: watermark >= ts + its side's
+ * relative size) joins what is still buffered and is not buffered itself: unmatched, it is
+ * padded at once on an outer side, and otherwise dropped - counted as late when its rowtime
+ * is behind the watermark. Output watermark = input watermark - max(-lower, upper) (Flink's
+ * delay of the interval join; WR_WATERMARK_MAX passes unchanged). README.md has the rules.
  * ---------------------------------------------------------------------------------------- */
 typedef struct wr_interval_join_config {
     wr_join_spec join;       /* type INNER, LEFT, RIGHT or FULL */

@@ -293,6 +293,92 @@ int wr_join_grow(wr_mem_owner *mem, void **p, uint32_t *cap, uint32_t n, size_t 
 }
 
 /* ------------------------------------------------------------------------------------------
+ * Entry table
+ * ---------------------------------------------------------------------------------------- */
+void wr_jtab_init(jtab *t, size_t len_off, size_t key_off, wr_mem_owner *mem)
+{
+    memset(t, 0, sizeof(*t));
+    t->len_off = (uint32_t)len_off;
+    t->key_off = (uint32_t)key_off;
+    t->mem = mem;
+}
+
+void wr_jtab_free(jtab *t)
+{
+    wr_free(t->s);
+    t->s = NULL;
+    t->cap = t->n = 0;
+}
+
+static inline bool jtab_match(const jtab *t, const jtslot *sl, uint64_t hash, const uint8_t *key,
+                              uint32_t len)
+{
+    if (sl->hash != hash) return false;
+    const uint8_t *e = sl->e;
+    uint32_t el;
+    memcpy(&el, e + t->len_off, 4);
+    return el == len && memcmp(e + t->key_off, key, len) == 0;
+}
+
+void *wr_jtab_find(const jtab *t, uint64_t hash, const uint8_t *key, uint32_t len)
+{
+    if (!t->cap) return NULL;
+    const uint32_t m = t->cap - 1;
+    for (uint32_t p = (uint32_t)(hash ^ (hash >> 32)) & m;; p = (p + 1) & m) {
+        const jtslot *sl = &t->s[p];
+        if (!sl->e) return NULL;
+        if (jtab_match(t, sl, hash, key, len)) return sl->e;
+    }
+}
+
+static void jtab_place(jtslot *s, uint32_t cap, uint64_t hash, void *e)
+{
+    const uint32_t m = cap - 1;
+    uint32_t p = (uint32_t)(hash ^ (hash >> 32)) & m;
+    while (s[p].e)
+        p = (p + 1) & m;
+    s[p].hash = hash;
+    s[p].e = e;
+}
+
+int wr_jtab_insert(jtab *t, uint64_t hash, void *e)
+{
+    if ((uint64_t)(t->n + 1) * 2 > t->cap) {
+        uint32_t nc = t->cap ? t->cap * 2 : 16;
+        jtslot *ns = wr_calloc_owned(t->mem, nc, sizeof(jtslot));
+        if (!ns) return WR_ENOMEM;
+        for (uint32_t i = 0; i < t->cap; i++)
+            if (t->s[i].e) jtab_place(ns, nc, t->s[i].hash, t->s[i].e);
+        wr_free(t->s);
+        t->s = ns;
+        t->cap = nc;
+    }
+    jtab_place(t->s, t->cap, hash, e);
+    t->n++;
+    return 0;
+}
+
+void wr_jtab_remove(jtab *t, uint64_t hash, const void *e)
+{
+    const uint32_t m = t->cap - 1;
+    uint32_t p = (uint32_t)(hash ^ (hash >> 32)) & m;
+    while (t->s[p].e != e)
+        p = (p + 1) & m;
+    t->s[p].e = NULL;
+    for (uint32_t q = (p + 1) & m; t->s[q].e; q = (q + 1) & m) {
+        uint64_t h = t->s[q].hash;
+        uint32_t home = (uint32_t)(h ^ (h >> 32)) & m;
+        /* Move slot q into the hole p unless its home lies cyclically in (p, q]. */
+        bool stays = p <= q ? (home > p && home <= q) : (home > p || home <= q);
+        if (stays) continue;
+        t->s[p] = t->s[q];
+        t->s[q].e = NULL;
+        p = q;
+    }
+    t->n--;
+}
+
+/* ------------------------------------------------------------------------------------------
  * Encoded byte strings
  * ---------------------------------------------------------------------------------------- */
 void wr_jenc_free(jenc *e)

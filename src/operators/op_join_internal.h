@@ -32,6 +32,36 @@
 int wr_join_grow(wr_mem_owner *mem, void **p, uint32_t *cap, uint32_t n, size_t sz);
 
 /* ------------------------------------------------------------------------------------------
+ * Entry table: open addressing (linear probing, backward-shift deletion) over entries that
+ * the caller allocates, each holding its key bytes at key_off and their u32 length at
+ * len_off. A slot keeps the full hash beside the entry pointer, so a probe touches the entry
+ * only when the hashes agree, and growing never rehashes keys. Doubles at load 1/2.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct jtslot {
+    uint64_t hash;
+    void *e; /* NULL: empty */
+} jtslot;
+
+typedef struct jtab {
+    jtslot *s;
+    uint32_t cap; /* power of two; 0 before the first insert */
+    uint32_t n;
+    uint32_t len_off, key_off;
+    wr_mem_owner *mem;
+} jtab;
+
+void wr_jtab_init(jtab *t, size_t len_off, size_t key_off, wr_mem_owner *mem);
+void wr_jtab_free(jtab *t); /* the slot array only */
+void *wr_jtab_find(const jtab *t, uint64_t hash, const uint8_t *key, uint32_t len);
+/* Insert an entry that is not present; WR_ENOMEM (the table is unchanged then). */
+int wr_jtab_insert(jtab *t, uint64_t hash, void *e);
+void wr_jtab_remove(jtab *t, uint64_t hash, const void *e);
+static inline size_t wr_jtab_bytes(const jtab *t)
+{
+    return (size_t)t->cap * sizeof(jtslot);
+}
+
+/* ------------------------------------------------------------------------------------------
  * Encoded byte strings of one batch: row i is buf[off[i] .. off[i+1]).
  * ---------------------------------------------------------------------------------------- */
 typedef struct jenc {

@@ -4,10 +4,10 @@
  *
  * State: a wr_htab of live windows (by start and end); each window owns an arena holding its
  * groups and the encoded rows of both sides (appended in arrival order: a row costs a bump
- * allocation, and firing a window frees everything at once), and a wr_htab from the encoded
- * join key to its group. A min-heap of window fire times finds the due windows. A row whose
- * window already fired (window_end - 1 ms <= watermark, Flink's isWindowFired) is dropped and
- * counted as late.
+ * allocation, and firing a window frees everything at once), and a table (open addressing)
+ * from the encoded join key to its group. A min-heap of window fire times finds the due windows. A
+ * row whose window already fired (window_end - 1 ms <= watermark, Flink's isWindowFired) is dropped
+ * and counted as late.
  *
  * Firing, on a watermark: due windows in (end, start) order, each window's groups in key
  * order (typed comparison, NULL first), and within a group Flink's loop order: for each left
@@ -35,14 +35,14 @@ typedef struct wgroup {
     uint32_t n[2];
     uint32_t klen;
     bool nullkey;
-    const uint8_t *key; /* in the window's arena */
+    uint8_t key[];
 } wgroup;
 
 typedef struct wwin {
     wr_list link; /* all live windows */
     int64_t start, end;
     wr_arena arena;
-    wr_htab groups; /* key bytes -> wgroup */
+    jtab groups;    /* key bytes -> wgroup (groups live in the arena) */
     wgroup **glist; /* in creation order */
     uint32_t ngroups, gcap;
     bool fired;
@@ -111,7 +111,7 @@ int wr_window_join_check(const wr_window_join_config *c, const wr_schema *left,
  * ---------------------------------------------------------------------------------------- */
 static void win_destroy(wj_state *st, wwin *w)
 {
-    wr_htab_free(&w->groups, NULL);
+    wr_jtab_free(&w->groups);
     wr_arena_destroy(&w->arena);
     wr_free(w->glist);
     wr_free(w);
@@ -200,7 +200,8 @@ static void publish_stats(wj_state *st, wr_op_ctx *ctx, uint64_t late)
     wr_list_for_each(it, &st->wins)
     {
         const wwin *w = WR_CONTAINER_OF(it, wwin, link);
-        bytes += (int64_t)(sizeof(wwin) + w->arena.reserved + w->gcap * sizeof(wgroup *));
+        bytes += (int64_t)(sizeof(wwin) + w->arena.reserved + w->gcap * sizeof(wgroup *) +
+                           wr_jtab_bytes(&w->groups));
     }
     for (int i = 0; i < 2; i++) {
         atomic_fetch_add(&s->rows[i], st->rows[i] - st->pub_rows[i]);
@@ -232,7 +233,7 @@ static wwin *win_get(wj_state *st, int64_t start, int64_t end)
     w->start = start;
     w->end = end;
     wr_arena_init(&w->arena, WJ_ARENA_CHUNK, st->mem);
-    wr_htab_init(&w->groups, st->mem);
+    wr_jtab_init(&w->groups, offsetof(wgroup, klen), offsetof(wgroup, key), st->mem);
     wr_list_push_back(&st->wins, &w->link);
     *v = w;
     return w;
@@ -257,24 +258,19 @@ static wgroup *group_get(wj_state *st, wwin *w, uint32_t i)
 {
     const uint8_t *kb = wr_jenc_row(&st->kenc, i);
     uint32_t kl = wr_jenc_len(&st->kenc, i);
-    bool ins;
-    void **v = wr_htab_upsert(&w->groups, st->hash[i], kb, kl, &ins);
-    if (!v) return NULL;
-    if (!ins) return *v;
-    wgroup *g = wr_arena_alloc(&w->arena, sizeof(wgroup));
-    uint8_t *key = wr_arena_memdup(&w->arena, kb, kl ? kl : 1);
-    if (!g || !key ||
-        wr_join_grow(st->mem, (void **)&w->glist, &w->gcap, w->ngroups + 1, sizeof(wgroup *)) < 0) {
-        wr_htab_remove(&w->groups, st->hash[i], kb, kl, NULL);
+    wgroup *g = wr_jtab_find(&w->groups, st->hash[i], kb, kl);
+    if (g) return g;
+    g = wr_arena_alloc(&w->arena, sizeof(wgroup) + kl);
+    if (!g ||
+        wr_join_grow(st->mem, (void **)&w->glist, &w->gcap, w->ngroups + 1, sizeof(wgroup *)) < 0)
         return NULL;
-    }
     memset(g, 0, sizeof(*g));
-    g->key = key;
+    memcpy(g->key, kb, kl);
     g->klen = kl;
     g->nullkey = st->nullkey[i];
+    if (wr_jtab_insert(&w->groups, st->hash[i], g) < 0) return NULL;
     w->glist[w->ngroups++] = g;
     st->ngroups++;
-    *v = g;
     return g;
 }
 

@@ -218,6 +218,27 @@ static void test_duplicates(void **state)
     }
 }
 
+/* append_only is a layout hint: a retraction on such a side still finds its row (by a scan
+ * of the key's rows instead of the row table). */
+static void test_append_only_hint(void **state)
+{
+    jt_script *s = jt_script_new(left_schema(), right_schema(), -1, -1, 0);
+    static const char *const l1[] = {"+I|1|a1", "+I|1|a2", "+I|1|a1"};
+    jt_batch(s, 0, l1, 3);
+    jt_row(s, 1, "+I|1|b1");
+    jt_row(s, 0, "-D|1|a1");
+    jt_row(s, 0, "-D|1|a2");
+    jt_row(s, 0, "-D|1|a1");
+    jt_result r;
+    run(s, config(WR_JOIN_FULL, true, true), NULL, &r);
+    JT_EXPECT(&r, "+I[1, a1, null, null]", "+I[1, a2, null, null]", "+I[1, a1, null, null]",
+              "-D[1, a1, null, null]", "-D[1, a2, null, null]", "-D[1, a1, null, null]",
+              "+I[1, a1, 1, b1]", "+I[1, a2, 1, b1]", "+I[1, a1, 1, b1]", "-D[1, a1, 1, b1]",
+              "-D[1, a2, 1, b1]", "-D[1, a1, 1, b1]", "+I[null, null, 1, b1]");
+    jt_result_free(&r);
+    jt_script_free(s);
+}
+
 /* Several rows of one key in one batch, each against the state as the earlier ones left it. */
 static void test_batches(void **state)
 {
@@ -593,6 +614,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_right, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_only_hint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_residual, setup, teardown),
