@@ -92,6 +92,11 @@ static inline int64_t sat_add(int64_t a, int64_t b)
     return r;
 }
 
+static inline int64_t sat_neg(int64_t a)
+{
+    return a == INT64_MIN ? INT64_MAX : -a;
+}
+
 /* ------------------------------------------------------------------------------------------
  * Config
  * ---------------------------------------------------------------------------------------- */
@@ -141,7 +146,7 @@ int64_t wr_interval_join_watermark_delay(const wr_interval_join_config *c, const
     int64_t lo, hi;
     bounds(c, time_tick(c, left, right), &lo, &hi);
     if (lo > hi) return 0;
-    int64_t d = WR_MAX(sat_add(0, -lo), hi);
+    int64_t d = WR_MAX(sat_neg(lo), hi);
     return d > 0 ? d : 0;
 }
 
@@ -214,7 +219,7 @@ static int ij_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     st->tick = time_tick(cfg, ls, rs);
     bounds(cfg, st->tick, &st->lower, &st->upper);
     st->never = st->lower > st->upper;
-    st->rel[0] = sat_add(0, -st->lower);
+    st->rel[0] = sat_neg(st->lower);
     st->rel[1] = st->upper;
     st->delay = wr_interval_join_watermark_delay(cfg, ls, rs);
     if ((rc = wr_jkey_codec_init(&st->kc[0], j->left_keys, j->nkeys, j->null_safe, ls, err)) < 0 ||
@@ -390,8 +395,8 @@ static uint32_t lower_bound(const iside *sd, int64_t t)
 static void range_of(const ij_state *st, int side, int64_t ts, int64_t *a, int64_t *b)
 {
     if (side == 0) { /* l.ts - upper <= r.ts <= l.ts - lower */
-        *a = sat_add(ts, sat_add(0, -st->upper));
-        *b = sat_add(ts, sat_add(0, -st->lower));
+        *a = sat_add(ts, sat_neg(st->upper));
+        *b = sat_add(ts, sat_neg(st->lower));
     } else { /* r.ts + lower <= l.ts <= r.ts + upper */
         *a = sat_add(ts, st->lower);
         *b = sat_add(ts, st->upper);
