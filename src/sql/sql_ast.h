@@ -97,6 +97,7 @@ typedef struct wr_sql_type {
     uint32_t end;
     wr_sql_unit interval_start; /* INTERVAL DAY TO SECOND: DAY, SECOND; else NONE */
     wr_sql_unit interval_end;
+    uint8_t interval_frac; /* fractional second precision as written, else 6 */
 } wr_sql_type;
 
 /* 'key' = 'value' in WITH (...), SET, hints and INSERT ... PARTITION (k = 'v'). */

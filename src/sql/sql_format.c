@@ -239,21 +239,69 @@ static void name(fmt *f, const wr_sql_name *n)
     }
 }
 
-/* Function names stay bare unless the word is reserved (LEFT and RIGHT are functions). */
-static void function_name(fmt *f, const wr_sql_name *n)
+/* A call prints its name bare unless reading it back would take another path: a reserved
+ * word (except LEFT, RIGHT and the CURRENT_ functions, which the parser reads as calls), or a
+ * word with its own call syntax (EXTRACT(unit FROM x), TRIM(... FROM s), ...) used as a plain
+ * call that the special syntax cannot express. */
+static bool plain_call_quoted(const wr_sql_call *c, wr_sql_kw kw)
 {
+    switch (kw) {
+    case WR_KW_LEFT:
+    case WR_KW_RIGHT:
+    case WR_KW_CURRENT_DATE:
+    case WR_KW_CURRENT_TIME:
+    case WR_KW_CURRENT_TIMESTAMP:
+    case WR_KW_LOCALTIME:
+    case WR_KW_LOCALTIMESTAMP:
+        return false;
+    case WR_KW_FLOOR:
+    case WR_KW_CEIL:
+    case WR_KW_CEILING:
+    case WR_KW_SUBSTRING: {
+        if (c->form != WR_SQL_CALL_PLAIN) return false;
+        bool odd = c->nargs == 0 || c->distinct || c->star || c->filter || c->over || c->returning;
+        for (uint32_t i = 0; i < c->nargs && !odd; i++)
+            odd = c->args[i]->kind == WR_SQL_E_NAMED_ARG || c->args[i]->kind == WR_SQL_E_TABLE_ARG;
+        return odd;
+    }
+    case WR_KW_EXTRACT:
+    case WR_KW_POSITION:
+    case WR_KW_TRIM:
+    case WR_KW_OVERLAY:
+    case WR_KW_TIMESTAMPADD:
+    case WR_KW_TIMESTAMPDIFF:
+        return c->form == WR_SQL_CALL_PLAIN;
+    case WR_KW_CAST:
+    case WR_KW_TRY_CAST:
+    case WR_KW_ROW:
+    case WR_KW_DESCRIPTOR:
+    case WR_KW_ARRAY:
+    case WR_KW_MAP:
+    case WR_KW_EXISTS:
+        return true;
+    default:
+        return wr_sql_kw_reserved(kw);
+    }
+}
+
+static void function_name(fmt *f, const wr_sql_call *c)
+{
+    const wr_sql_name *n = &c->name;
     for (uint32_t i = 0; i < n->nparts; i++) {
         const char *s = n->parts[i].name;
         size_t len = strlen(s);
         if (i) put(f, ".");
-        wr_sql_kw kw = wr_sql_kw_lookup(s, len);
-        if (plain_word(s, len) &&
-            (!wr_sql_kw_reserved(kw) || kw == WR_KW_LEFT || kw == WR_KW_RIGHT ||
-             kw == WR_KW_CURRENT_DATE || kw == WR_KW_CURRENT_TIME ||
-             kw == WR_KW_CURRENT_TIMESTAMP || kw == WR_KW_LOCALTIME || kw == WR_KW_LOCALTIMESTAMP))
-            putn(f, s, len);
-        else
+        bool quote = !plain_word(s, len);
+        if (!quote) {
+            wr_sql_kw kw = wr_sql_kw_lookup(s, len);
+            /* In a dotted name only the last part is followed by '('. */
+            quote = n->nparts == 1 ? plain_call_quoted(c, kw)
+                                   : wr_sql_kw_reserved(kw) || kw != WR_KW_NONE;
+        }
+        if (quote)
             quoted_ident(f, s, len);
+        else
+            putn(f, s, len);
     }
 }
 
@@ -286,17 +334,97 @@ static void cstring_lit(fmt *f, const char *s)
  * Types
  * ---------------------------------------------------------------------------------------- */
 
+/* Types as the parser reads them (wr_type_format is Flink's display form, which does not
+ * quote field names the way SQL text needs). */
+static void wtype(fmt *f, const wr_type *t)
+{
+    switch ((wr_type_id)t->id) {
+    case WR_TYPE_DECIMAL:
+        putf(f, "DECIMAL(%d, %d)", t->precision, t->scale);
+        break;
+    case WR_TYPE_CHAR:
+        putf(f, "CHAR(%d)", (int)t->length);
+        break;
+    case WR_TYPE_VARCHAR:
+        if (t->length == WR_MAX_LENGTH)
+            put(f, "STRING");
+        else
+            putf(f, "VARCHAR(%d)", (int)t->length);
+        break;
+    case WR_TYPE_BINARY:
+        putf(f, "BINARY(%d)", (int)t->length);
+        break;
+    case WR_TYPE_VARBINARY:
+        if (t->length == WR_MAX_LENGTH)
+            put(f, "BYTES");
+        else
+            putf(f, "VARBINARY(%d)", (int)t->length);
+        break;
+    case WR_TYPE_TIME:
+        putf(f, "TIME(%d)", t->precision);
+        break;
+    case WR_TYPE_TIMESTAMP:
+        putf(f, "TIMESTAMP(%d)", t->precision);
+        break;
+    case WR_TYPE_TIMESTAMP_LTZ:
+        putf(f, "TIMESTAMP_LTZ(%d)", t->precision);
+        break;
+    case WR_TYPE_INTERVAL_YM:
+        put(f, "INTERVAL YEAR");
+        if (t->precision != 2) putf(f, "(%d)", t->precision);
+        put(f, " TO MONTH");
+        break;
+    case WR_TYPE_INTERVAL_DT:
+        put(f, "INTERVAL DAY");
+        if (t->precision != 2) putf(f, "(%d)", t->precision);
+        put(f, " TO SECOND");
+        break;
+    case WR_TYPE_ARRAY:
+        put(f, "ARRAY<");
+        if (t->elem) wtype(f, t->elem);
+        put(f, ">");
+        break;
+    case WR_TYPE_MAP:
+        put(f, "MAP<");
+        if (t->elem) wtype(f, t->elem);
+        put(f, ", ");
+        if (t->value) wtype(f, t->value);
+        put(f, ">");
+        break;
+    case WR_TYPE_ROW:
+        put(f, "ROW<");
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            if (i) put(f, ", ");
+            ident(f, t->fields[i].name ? t->fields[i].name : "");
+            put(f, " ");
+            wtype(f, &t->fields[i].type);
+        }
+        put(f, ">");
+        break;
+    default:
+        put(f, wr_type_id_name((wr_type_id)t->id));
+        break;
+    }
+    if (!t->nullable) put(f, " NOT NULL");
+}
+
 static void type(fmt *f, const wr_sql_type *t)
 {
     if ((t->type.id == WR_TYPE_INTERVAL_YM || t->type.id == WR_TYPE_INTERVAL_DT) &&
         t->interval_start) {
+        bool sec = t->interval_start == WR_SQL_UNIT_SECOND;
         putf(f, "INTERVAL %s", wr_sql_unit_name(t->interval_start));
-        if (t->type.precision != 2) putf(f, "(%d)", t->type.precision);
+        if (sec && t->interval_frac != 6)
+            putf(f, "(%d, %d)", t->type.precision, t->interval_frac);
+        else if (t->type.precision != 2)
+            putf(f, "(%d)", t->type.precision);
         if (t->interval_end) putf(f, " TO %s", wr_sql_unit_name(t->interval_end));
+        if (t->interval_end == WR_SQL_UNIT_SECOND && t->interval_frac != 6)
+            putf(f, "(%d)", t->interval_frac);
         if (!t->type.nullable) put(f, " NOT NULL");
         return;
     }
-    if (f->rc == 0 && wr_type_format(&t->type, f->b) < 0) f->rc = WR_ENOMEM;
+    wtype(f, &t->type);
 }
 
 int wr_sql_format_type(const wr_sql_type *t, wr_buf *out)
@@ -458,7 +586,7 @@ static void window_body(fmt *f, const wr_sql_window *w)
 
 static void call(fmt *f, const wr_sql_call *c)
 {
-    function_name(f, &c->name);
+    function_name(f, c);
     if (c->form == WR_SQL_CALL_NO_PARENS) return;
     put(f, "(");
     switch (c->form) {
@@ -706,10 +834,10 @@ static void expr(fmt *f, const wr_sql_expr *e)
             name(f, &e->table_arg.table);
         }
         if (e->table_arg.npartition_by) {
-            put(f, " PARTITION BY ");
-            if (e->table_arg.partition_parens) put(f, "(");
+            /* Always the parenthesized form: PARTITION BY a, b is ambiguous in general. */
+            put(f, " PARTITION BY (");
             expr_list(f, e->table_arg.partition_by, e->table_arg.npartition_by);
-            if (e->table_arg.partition_parens) put(f, ")");
+            put(f, ")");
         }
         if (e->table_arg.norder_by) {
             put(f, " ORDER BY ");
@@ -918,12 +1046,8 @@ static void from(fmt *f, const wr_sql_from *x)
         put(f, ")");
         break;
     case WR_SQL_FROM_JOIN: {
-        const wr_sql_from *l = x->join.left, *r = x->join.right;
-        bool lp = l->kind == WR_SQL_FROM_JOIN && l->join.kind == WR_SQL_JOIN_COMMA &&
-                  x->join.kind != WR_SQL_JOIN_COMMA;
-        if (lp) put(f, "(");
-        from(f, l);
-        if (lp) put(f, ")");
+        const wr_sql_from *r = x->join.right;
+        from(f, x->join.left);
         if (x->join.kind == WR_SQL_JOIN_COMMA) {
             put(f, ", ");
         } else {

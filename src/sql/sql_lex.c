@@ -220,6 +220,12 @@ static bool check_utf8(lexer *lx, uint32_t from, uint32_t to, const char *what)
     for (uint32_t i = from; i < to;) {
         uint32_t cp;
         int l = wr_sql_utf8_decode(lx->s + i, to - i, &cp);
+        if (l == 1 && cp == 0) {
+            /* Names and option strings are C strings everywhere after the parser. */
+            wr_sql_pos pos = wr_sql_pos_advance((const char *)lx->s, lx->at, i);
+            wr_sql_note_error(lx->p, WR_EPARSE, pos, "NUL character in %s", what);
+            return false;
+        }
         if (l == 0) {
             wr_sql_pos pos = wr_sql_pos_advance((const char *)lx->s, lx->at, i);
             wr_sql_note_error(lx->p, WR_EPARSE, pos, "invalid UTF-8 byte 0x%02X in %s", lx->s[i],

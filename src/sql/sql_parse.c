@@ -96,6 +96,23 @@ static void upper_copy(char *dst, const char *src, size_t n)
     dst[n] = '\0';
 }
 
+/* A candidate that is word with two neighbouring letters swapped (FORM for FROM), which
+ * plain edit distance counts as two edits. */
+static const char *transposed(const char *word, const char *const *cands)
+{
+    size_t n = strlen(word);
+    for (size_t c = 0; cands[c]; c++) {
+        if (strlen(cands[c]) != n) continue;
+        size_t i = 0;
+        while (i < n && word[i] == cands[c][i])
+            i++;
+        if (i + 1 < n && word[i] == cands[c][i + 1] && word[i + 1] == cands[c][i] &&
+            strcmp(word + i + 2, cands[c] + i + 2) == 0)
+            return cands[c];
+    }
+    return NULL;
+}
+
 /* A suggestion for the word of token t among candidates, or NULL. Only plain words of
  * reasonable length are considered: "did you mean AS?" for "A" helps nobody. */
 static const char *suggest_for(const wr_sql_parser *p, const wr_sql_token *t,
@@ -105,6 +122,7 @@ static const char *suggest_for(const wr_sql_parser *p, const wr_sql_token *t,
     char word[32];
     upper_copy(word, p->text + t->pos.offset, t->len);
     const char *s = wr_suggest(word, cands);
+    if (!s) s = transposed(word, cands);
     if (s && strcmp(s, word) == 0) return NULL;
     return s;
 }
@@ -1139,9 +1157,7 @@ static wr_sql_stmt *statement(wr_sql_parser *p)
             upper_copy(word, p->text + t->pos.offset, t->len);
             for (size_t i = 0; unsupported_starts[i]; i++) {
                 if (strcmp(word, unsupported_starts[i]) == 0) {
-                    char what[32];
-                    snprintf(what, sizeof what, "%s statements", word);
-                    wr_sql_p_unsupported(p, pos, what);
+                    wr_sql_p_fail(p, WR_EUNSUPPORTED, pos, "%s statements are not supported", word);
                 }
             }
         }

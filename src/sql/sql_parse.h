@@ -119,7 +119,7 @@ wr_sql_query *wr_sql_p_query(wr_sql_parser *p);
 /* Is the token at k a '(' run that opens a query (SELECT, WITH, VALUES)? */
 bool wr_sql_p_paren_query_at(const wr_sql_parser *p, uint32_t k);
 /* At SELECT, WITH or VALUES? */
-bool wr_sql_p_at_query_start(const wr_sql_parser *p);
+bool wr_sql_p_at_query_start(wr_sql_parser *p);
 /* The rest of a call f( ... ) after the name: arguments, FILTER, OVER. */
 wr_sql_expr *wr_sql_p_call(wr_sql_parser *p, wr_sql_name name, wr_sql_pos pos);
 void wr_sql_p_order_by(wr_sql_parser *p, wr_sql_order_item **out, uint32_t *n);

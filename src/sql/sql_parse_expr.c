@@ -875,6 +875,7 @@ static wr_type base_type(wr_sql_parser *p, wr_sql_type *top)
         if (top) {
             top->interval_start = q.start;
             top->interval_end = q.end;
+            top->interval_frac = (uint8_t)q.fp;
         }
         return t;
     }
@@ -1320,6 +1321,7 @@ static wr_sql_expr *case_expr(wr_sql_parser *p)
 {
     wr_sql_expr *e = wr_sql_p_new_expr(p, WR_SQL_E_CASE, wr_sql_p_pos(p));
     wr_sql_p_expect_kw(p, WR_KW_CASE);
+    if (wr_sql_p_is_kw(p, WR_KW_END)) wr_sql_p_fail_expected(p, "WHEN");
     if (!wr_sql_p_is_kw(p, WR_KW_WHEN)) e->case_.operand = wr_sql_p_expr(p);
     uint32_t wcap = 0, tcap = 0, nt = 0;
     if (!wr_sql_p_is_kw(p, WR_KW_WHEN)) wr_sql_p_fail_expected(p, "WHEN");

@@ -13,11 +13,13 @@
  * Small helpers
  * ---------------------------------------------------------------------------------------- */
 
-bool wr_sql_p_at_query_start(const wr_sql_parser *p)
+bool wr_sql_p_at_query_start(wr_sql_parser *p)
 {
-    const wr_sql_token *t = wr_sql_p_tok(p);
-    return t->kind == WR_TK_IDENT &&
-           (t->kw == WR_KW_SELECT || t->kw == WR_KW_WITH || t->kw == WR_KW_VALUES);
+    /* is_kw remembers the three as expected here, for "did you mean SELECT?". */
+    bool select = wr_sql_p_is_kw(p, WR_KW_SELECT);
+    bool with = wr_sql_p_is_kw(p, WR_KW_WITH);
+    bool values = wr_sql_p_is_kw(p, WR_KW_VALUES);
+    return select || with || values;
 }
 
 bool wr_sql_p_paren_query_at(const wr_sql_parser *p, uint32_t k)
@@ -466,11 +468,21 @@ static bool join_kind(wr_sql_parser *p, wr_sql_join_kind *kind, bool *outer)
     return true;
 }
 
+/* Joins and commas chain left-deep in the order written, as in Flink (Calcite): in
+ * FROM a, b LEFT JOIN c ON a.x = c.x the join's left input is (a, b). */
 static wr_sql_from *from_item(wr_sql_parser *p)
 {
     wr_sql_from *left = from_primary(p);
     for (;;) {
-        wr_sql_pos jpos = wr_sql_p_pos(p);
+        if (wr_sql_p_accept(p, WR_TK_COMMA)) {
+            wr_sql_from *j = new_from(p, WR_SQL_FROM_JOIN, left->pos);
+            j->join.kind = WR_SQL_JOIN_COMMA;
+            j->join.left = left;
+            j->join.right = from_primary(p);
+            wr_sql_p_finish_from(p, j);
+            left = j;
+            continue;
+        }
         bool natural = wr_sql_p_accept_kw(p, WR_KW_NATURAL);
         wr_sql_join_kind kind;
         bool outer;
@@ -491,24 +503,9 @@ static wr_sql_from *from_item(wr_sql_parser *p)
         } else if (kind != WR_SQL_JOIN_CROSS && !natural) {
             wr_sql_p_fail_expected(p, "ON or USING");
         }
-        (void)jpos;
         wr_sql_p_finish_from(p, j);
         left = j;
     }
-}
-
-static wr_sql_from *from_list(wr_sql_parser *p)
-{
-    wr_sql_from *left = from_item(p);
-    while (wr_sql_p_accept(p, WR_TK_COMMA)) {
-        wr_sql_from *j = new_from(p, WR_SQL_FROM_JOIN, left->pos);
-        j->join.kind = WR_SQL_JOIN_COMMA;
-        j->join.left = left;
-        j->join.right = from_item(p);
-        wr_sql_p_finish_from(p, j);
-        left = j;
-    }
-    return left;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -623,7 +620,7 @@ static wr_sql_query *select_query(wr_sql_parser *p)
     do {
         WR_SQL_PUSH(p, s->items, s->nitems, cap, select_item(p));
     } while (wr_sql_p_accept(p, WR_TK_COMMA));
-    if (wr_sql_p_accept_kw(p, WR_KW_FROM)) s->from = from_list(p);
+    if (wr_sql_p_accept_kw(p, WR_KW_FROM)) s->from = from_item(p);
     if (wr_sql_p_accept_kw(p, WR_KW_WHERE)) s->where = wr_sql_p_expr(p);
     if (wr_sql_p_accept_kw(p, WR_KW_GROUP)) {
         wr_sql_p_expect_kw(p, WR_KW_BY);
