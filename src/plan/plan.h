@@ -17,6 +17,7 @@
 #include "base/base.h"
 #include "config/config.h"
 #include "runtime/runtime.h"
+#include "connectors/connectors.h"
 
 typedef struct wr_session wr_session;
 typedef struct wr_catalog wr_catalog;
@@ -56,6 +57,14 @@ int wr_session_build_job(wr_session *s, wr_plan_job **out, wr_buf *errors);
 wr_job *wr_plan_job_graph(wr_plan_job *j);
 bool wr_plan_job_bounded(const wr_plan_job *j); /* every source ends by itself */
 void wr_plan_job_free(wr_plan_job *j);          /* frees the graph too */
+
+/* Where the rows of SELECT statements go: by default a print sink on stdout (the `weir run`
+ * result). A tool (the shell) may give its own: fn is called when the job is built with the
+ * statement's result schema and whether the result is updating, and fills *out like a
+ * connector's make_sink. */
+typedef int (*wr_result_sink_fn)(void *arg, const wr_schema *schema, bool updating,
+                                 wr_sink_def *out, wr_error *err);
+void wr_session_set_result_sink(wr_session *s, wr_result_sink_fn fn, void *arg);
 
 /* Settings a session applies to jobs, read from its config. */
 wr_config *wr_session_settings(wr_session *s);

@@ -201,7 +201,7 @@ static wr_lnode *bind_named(wr_pctx *c, const wr_sql_name *nm, wr_sql_pos pos)
         const char *sug = wr_catalog_suggest(cat, name);
         for (struct wr_cte_binding *b = c->ctes; !sug && b; b = b->next) {
             const char *cands[2] = {b->name, NULL};
-            sug = wr_suggest(name, cands);
+            sug = wr_plan_suggest(name, cands);
         }
         if (sug)
             wr_pctx_error(c, npos, "object '%s' not found; did you mean '%s'?", name, sug);
@@ -332,7 +332,7 @@ static wr_brel bind_window_tvf(wr_pctx *c, const wr_sql_from *f, const char *fn)
         for (uint32_t i = 0; cands && i < in->ncols; i++)
             cands[i] = in->cols[i].name;
         if (cands) cands[in->ncols] = NULL;
-        const char *sug = cands ? wr_suggest(tc->name, cands) : NULL;
+        const char *sug = cands ? wr_plan_suggest(tc->name, cands) : NULL;
         if (sug)
             wr_pctx_error(c, tc->pos,
                           "column '%s' not found in the input of %s; did you mean "
@@ -1818,7 +1818,7 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
                 for (uint32_t i = 0; cands && i < nsink; i++)
                     cands[i] = sink_cols[i].name;
                 if (cands) cands[nsink] = NULL;
-                const char *sug = cands ? wr_suggest(ins->cols[k].name, cands) : NULL;
+                const char *sug = cands ? wr_plan_suggest(ins->cols[k].name, cands) : NULL;
                 if (sug)
                     wr_pctx_error(c, ins->cols[k].pos,
                                   "column '%s' is not a physical column of table '%s'; did you "

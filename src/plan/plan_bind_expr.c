@@ -186,7 +186,7 @@ static const char *suggest_col(wr_arena *a, const wr_scope *s, const char *qual,
         if (!qual || (s->cols[i].qual && strcmp(s->cols[i].qual, qual) == 0))
             cands[n++] = s->cols[i].name;
     cands[n] = NULL;
-    return wr_suggest(name, cands);
+    return wr_plan_suggest(name, cands);
 }
 
 static wr_pexpr *bind_column(wr_benv *env, const wr_sql_expr *e)
@@ -223,7 +223,7 @@ static wr_pexpr *bind_column(wr_benv *env, const wr_sql_expr *e)
                 if (!dup) cands[n++] = s->cols[i].qual;
             }
             if (cands) cands[n] = NULL;
-            const char *sug = cands ? wr_suggest(qual, cands) : NULL;
+            const char *sug = cands ? wr_plan_suggest(qual, cands) : NULL;
             if (sug)
                 return fail(env, nm->parts[0].pos, "table '%s' not found; did you mean '%s'?", qual,
                             sug);

@@ -438,6 +438,19 @@ static wr_lnode *analyse(wr_pctx *c, wr_join_type type, wr_lnode *l, wr_lnode *r
         wr_type *t = &j->cols[i].type;
         if (kind == WR_LK_JOIN || type != WR_JOIN_INNER) t->time_attr = WR_TIME_ATTR_NONE;
     }
+    /* Unique output names, as Calcite makes them (id, id0, ...). */
+    for (uint32_t i = nl2; i < nl2 + nr2; i++) {
+        bool dup = false;
+        for (uint32_t k = 0; k < i && !dup; k++)
+            dup = strcmp(j->cols[k].name, j->cols[i].name) == 0;
+        for (uint32_t sfx = 0; dup; sfx++) {
+            const char *cand = wr_psprintf(a, "%s%u", j->cols[i].name, sfx);
+            dup = false;
+            for (uint32_t k = 0; k < nl2 + nr2 && !dup; k++)
+                dup = k != i && strcmp(j->cols[k].name, cand) == 0;
+            if (!dup) j->cols[i].name = cand;
+        }
+    }
     j->pos = pos;
     wr_ln_derive(a, j);
     if (!nle && !nre) return j;

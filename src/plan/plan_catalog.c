@@ -73,7 +73,7 @@ const char *wr_catalog_suggest(wr_catalog *cat, const char *name)
     for (uint32_t i = 0; i < cat->nlive; i++)
         cands[i] = cat->live[i]->name;
     cands[cat->nlive] = NULL;
-    const char *s = wr_suggest(name, cands);
+    const char *s = wr_plan_suggest(name, cands);
     wr_free(cands);
     return s;
 }
@@ -225,7 +225,7 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
                 for (uint32_t i = 0; cands && i < e->ncols; i++)
                     cands[i] = e->cols[i].name;
                 if (cands) cands[e->ncols] = NULL;
-                const char *sug = cands ? wr_suggest(pk->cols[k].name, cands) : NULL;
+                const char *sug = cands ? wr_plan_suggest(pk->cols[k].name, cands) : NULL;
                 if (sug)
                     wr_pctx_error(c, pk->cols[k].pos,
                                   "primary key column '%s' is not a column of table '%s'; did "
@@ -292,7 +292,7 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
             for (uint32_t i = 0; cands && i < e->ncols; i++)
                 cands[i] = e->cols[i].name;
             if (cands) cands[e->ncols] = NULL;
-            const char *sug = cands ? wr_suggest(cn, cands) : NULL;
+            const char *sug = cands ? wr_plan_suggest(cn, cands) : NULL;
             if (sug)
                 wr_pctx_error(c, wm->column.parts[0].pos,
                               "the rowtime column '%s' of the WATERMARK is not a column of "

@@ -8,7 +8,7 @@
 
 static wr_pexpr *px_new(wr_arena *a, wr_px_kind kind, uint32_t nargs)
 {
-    wr_pexpr *e = wr_arena_alloc(a, sizeof *e);
+    wr_pexpr *e = wr_arena_alloc_aligned(a, sizeof *e, _Alignof(wr_pexpr));
     if (!e) return NULL;
     memset(e, 0, sizeof *e);
     e->kind = (uint8_t)kind;

@@ -360,9 +360,16 @@ void wr_tableau(wr_buf *out, const char *const *header, uint32_t ncols, const ch
 const wr_catalog_entry *wr_catalog_lookup(wr_catalog *cat, const char *name);
 const char *wr_catalog_suggest(wr_catalog *cat, const char *name);
 wr_config *wr_session_config(wr_session *s);
+/* The result sink given with wr_session_set_result_sink (fn NULL: print). */
+wr_result_sink_fn wr_session_result_sink(wr_session *s, void **arg);
+/* The optimized plan of pending statement i (tests, tools). */
+wr_lnode *wr_session_pending_root(wr_session *s, uint32_t i);
 uint32_t wr_session_parallelism(wr_session *s);
 wr_arena *wr_session_catalog_arena(wr_session *s);
 wr_catalog *wr_session_catalog(wr_session *s);
+
+/* wr_suggest, without suggesting a name that shares nothing with the word. */
+const char *wr_plan_suggest(const char *word, const char *const *candidates);
 
 /* Small arena helpers. */
 char *wr_pstrdup(wr_arena *a, const char *s);

@@ -465,33 +465,30 @@ static void fmt_node_mode(const wr_lnode *n, wr_buf *out, bool with_mode)
     case WR_LK_JOIN:
     case WR_LK_INTERVAL_JOIN:
     case WR_LK_WINDOW_JOIN: {
-        const wr_lnode *l = n->inputs[0], *r = n->inputs[1];
+        /* Columns by their output names (left ++ right, made unique by the binder). */
+        const wr_field *jc = n->cols;
+        uint32_t nl = n->inputs[0]->ncols;
         wr_buf_printf(out, "joinType=[%s], ", wr_join_type_name(n->join.type));
         if (n->kind == WR_LK_WINDOW_JOIN)
-            wr_buf_printf(out, "window=[%s = %s, %s = %s], ", l->cols[n->join.lws].name,
-                          r->cols[n->join.rws].name, l->cols[n->join.lwe].name,
-                          r->cols[n->join.rwe].name);
+            wr_buf_printf(out, "window=[%s = %s, %s = %s], ", jc[n->join.lws].name,
+                          jc[nl + n->join.rws].name, jc[n->join.lwe].name,
+                          jc[nl + n->join.rwe].name);
         if (n->kind == WR_LK_INTERVAL_JOIN) {
-            wr_buf_printf(out, "interval=[%s BETWEEN %s + (%lld us) AND %s + (%lld us)], ",
-                          l->cols[n->join.ltime].name, r->cols[n->join.rtime].name,
-                          (long long)n->join.lower_us, r->cols[n->join.rtime].name,
-                          (long long)n->join.upper_us);
+            const char *lt = jc[n->join.ltime].name, *rt = jc[nl + n->join.rtime].name;
+            wr_buf_printf(out, "interval=[%s + %lld us %s %s %s %s + %lld us], ", rt,
+                          (long long)n->join.lower_us, n->join.lower_excl ? "<" : "<=", lt,
+                          n->join.upper_excl ? "<" : "<=", rt, (long long)n->join.upper_us);
         }
         wr_buf_append_c(out, "where=[");
         for (uint32_t i = 0; i < n->join.nkeys; i++) {
             if (i) wr_buf_append_c(out, " AND ");
-            wr_buf_printf(out, "(%s = %s)", l->cols[n->join.lkeys[i]].name,
-                          r->cols[n->join.rkeys[i]].name);
+            wr_buf_printf(out, "(%s %s %s)", jc[n->join.lkeys[i]].name,
+                          n->join.null_safe && n->join.null_safe[i] ? "IS NOT DISTINCT FROM" : "=",
+                          jc[nl + n->join.rkeys[i]].name);
         }
         if (n->join.cond) {
-            wr_field jc[512];
-            uint32_t nc = 0;
-            for (uint32_t i = 0; i < l->ncols && nc < 512; i++)
-                jc[nc++] = l->cols[i];
-            for (uint32_t i = 0; i < r->ncols && nc < 512; i++)
-                jc[nc++] = r->cols[i];
             if (n->join.nkeys) wr_buf_append_c(out, " AND ");
-            wr_px_format(n->join.cond, jc, nc, out);
+            wr_px_format(n->join.cond, jc, n->ncols, out);
         }
         wr_buf_append_c(out, "], select=[");
         fmt_cols(out, n->cols, NULL, n->ncols);

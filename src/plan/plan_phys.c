@@ -645,7 +645,11 @@ static pv translate_sink(phys *p, const wr_lnode *n)
     const wr_options *o = n->sink.table ? &n->sink.table->options : &opts;
     if (!n->sink.table) wr_options_set(&opts, "connector", "print");
     wr_schema *s = schema_of(n->cols, n->ncols);
-    int rc = s ? wr_connector_make_sink(o, s, &def, &err) : WR_ENOMEM;
+    void *rarg = NULL;
+    wr_result_sink_fn rfn = n->sink.table ? NULL : wr_session_result_sink(p->c->sess, &rarg);
+    int rc = !s    ? WR_ENOMEM
+             : rfn ? rfn(rarg, s, in->cl != WR_CL_APPEND, &def, &err)
+                   : wr_connector_make_sink(o, s, &def, &err);
     wr_options_free(&opts);
     if (rc != WR_OK) {
         wr_schema_free(s);

@@ -18,6 +18,8 @@ struct wr_session {
     uint32_t npending, cappending;
     uint32_t next_index; /* statement number, seeds plan ids */
     const char *job_name;
+    wr_result_sink_fn result_fn;
+    void *result_arg;
     const char *file; /* of the last script, for errors found when building */
     const char *text;
 };
@@ -50,6 +52,18 @@ wr_config *wr_session_config(wr_session *s)
     return s->cfg;
 }
 
+void wr_session_set_result_sink(wr_session *s, wr_result_sink_fn fn, void *arg)
+{
+    s->result_fn = fn;
+    s->result_arg = arg;
+}
+
+wr_result_sink_fn wr_session_result_sink(wr_session *s, void **arg)
+{
+    *arg = s->result_arg;
+    return s->result_fn;
+}
+
 wr_config *wr_session_settings(wr_session *s)
 {
     return s->cfg;
@@ -68,6 +82,11 @@ wr_arena *wr_session_catalog_arena(wr_session *s)
 wr_catalog *wr_session_catalog(wr_session *s)
 {
     return s->cat;
+}
+
+wr_lnode *wr_session_pending_root(wr_session *s, uint32_t i)
+{
+    return i < s->npending ? s->pending[i] : NULL;
 }
 
 uint32_t wr_session_pending(const wr_session *s)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char *wr_pstrdup(wr_arena *a, const char *s)
 {
@@ -91,6 +92,14 @@ static void diag_vadd(wr_pctx *c, wr_sql_pos pos, const char *fmt, va_list ap)
     wr_buf_vprintf(&msg, fmt, ap);
     wr_diag_add(c->diag, c->file, pos, msg.ptr ? msg.ptr : "");
     wr_buf_free(&msg);
+}
+
+const char *wr_plan_suggest(const char *word, const char *const *candidates)
+{
+    const char *s = wr_suggest(word, candidates);
+    /* A one-letter name is "close" to every other one-letter name: no suggestion then. */
+    if (s && strcasecmp(s, word) != 0 && wr_edit_distance(word, s) >= strlen(word)) return NULL;
+    return s;
 }
 
 int wr_pctx_error(wr_pctx *c, wr_sql_pos pos, const char *fmt, ...)
