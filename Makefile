@@ -1,5 +1,5 @@
 # The README's commands. Each installs what it needs (scripts/install-deps), builds, and runs.
-#   make demo      build and run the demo job (datagen -> 10 s tumbling counts -> print)
+#   make demo      build and run examples/demo.sql (datagen -> 10 s tumbling counts -> join -> print)
 #   make test      build and run every test (SANITIZE=1 for ASan/UBSan, TSAN=1 for TSan)
 #   make bench     build (Release) and run the benchmarks; tables go to bench/results/
 #   make format    clang-format the sources;  make check-format  verify formatting
@@ -29,7 +29,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@$(BUILD)/weir demo
+	@$(BUILD)/weir run examples/demo.sql
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

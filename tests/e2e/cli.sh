@@ -56,4 +56,16 @@ for p in 1 4; do
     echo "ok   demo p=$p"
   fi
 done
+# The SQL demo (examples/demo.sql): 20000 clicks counted in 10 s windows per user and joined
+# with five users; the counts add up to the events, at parallelism 1 and 4.
+for p in 1 4; do
+  (cd "$src" && "$weir" run examples/demo.sql --parallelism $p) >"$tmp/sqldemo$p" 2>"$tmp/sqldemo$p.err"
+  st=$?
+  total=$(sed -E 's/^[0-9]+> //' "$tmp/sqldemo$p" | awk -F', ' '/^\+I\[/ { gsub(/\]/, "", $5); s += $5 } END { print s + 0 }')
+  if [ $st != 0 ] || [ "$total" != 20000 ]; then
+    echo "FAIL sql demo p=$p: exit $st, counts add up to $total (want 20000)"; cat "$tmp/sqldemo$p.err"; fails=$((fails + 1))
+  else
+    echo "ok   sql demo p=$p"
+  fi
+done
 exit $fails
