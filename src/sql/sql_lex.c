@@ -170,6 +170,7 @@ typedef struct lexer {
     wr_sql_pos at; /* position of s[at.offset] */
     bool in_hint;
     wr_sql_pos hint_pos;
+    uint32_t hint_tok; /* index of the HINT_START token of the open hint */
 } lexer;
 
 /* Move forward to byte offset `to`, keeping line and column. */
@@ -498,6 +499,7 @@ static int lex_one(lexer *lx)
             if (lx->in_hint) return lex_error(lx, i + 3, "hint comments cannot nest");
             lx->in_hint = true;
             lx->hint_pos = lx->at;
+            lx->hint_tok = lx->p->ntoks;
             return push(lx, WR_TK_HINT_START, WR_KW_NONE, lx->at, i + 3);
         }
         const unsigned char *end = NULL;
@@ -551,7 +553,11 @@ int wr_sql_lex(wr_sql_parser *p)
         int rc = lex_one(&lx);
         if (rc < 0) return rc;
     }
-    if (lx.in_hint) wr_sql_note_error(p, WR_EPARSE, lx.hint_pos, "unterminated hint comment");
+    if (lx.in_hint) {
+        /* The parser stops quietly at the opening, which the error names. */
+        wr_sql_note_error(p, WR_EPARSE, lx.hint_pos, "unterminated hint comment");
+        p->toks[lx.hint_tok].kind = WR_TK_ERROR;
+    }
     move_to(&lx, lx.n);
     return push(&lx, WR_TK_EOF, WR_KW_NONE, lx.at, lx.n);
 }
