@@ -34,6 +34,8 @@ int wr_cmd_help(int argc, char **argv)
           "\n"
           "  weir run FILE.sql [--set KEY=VALUE]... [--parallelism N]\n"
           "  weir explain FILE.sql [--set KEY=VALUE]... [--parallelism N]\n"
+          "  weir sql [--set KEY=VALUE]... [--parallelism N]\n"
+          "            the interactive shell (a script when piped in)\n"
           "  weir demo [--rows N] [--rate R] [--keys K] [--seed S] [--parallelism N]\n"
           "            [--sink print|blackhole] [--json] [--stats]\n"
           "  weir help config      every setting accepted by --set\n"

@@ -75,6 +75,8 @@ static int usage(FILE *f)
           "commands:\n"
           "  run FILE.sql [--set KEY=VALUE]... [--parallelism N]   run a SQL job\n"
           "  explain FILE.sql [--set KEY=VALUE]...                 print its plans\n"
+          "  sql [--set KEY=VALUE]... [--parallelism N]             interactive SQL shell; reads\n"
+          "                                                        a script from a pipe\n"
           "  demo [--rows N] [--rate R] [--keys K] [--seed S] [--parallelism N]\n"
           "       [--sink print|blackhole] [--json] [--stats]\n"
           "                                                        run the built-in demo job\n"
@@ -104,6 +106,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return wr_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0) return wr_cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0) return wr_cmd_demo(argc - 1, argv + 1);
+    if (strcmp(cmd, "sql") == 0) return wr_cmd_sql(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return wr_cmd_help(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)

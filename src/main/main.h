@@ -16,6 +16,7 @@
 int wr_cmd_run(int argc, char **argv);
 int wr_cmd_explain(int argc, char **argv);
 int wr_cmd_demo(int argc, char **argv);
+int wr_cmd_sql(int argc, char **argv);
 int wr_cmd_help(int argc, char **argv);
 int wr_cmd_version(int argc, char **argv);
 

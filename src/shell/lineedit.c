@@ -409,9 +409,10 @@ int wr_lineedit_read(wr_lineedit *le, const char *prompt, const char **line, siz
     raw.c_lflag &= ~(tcflag_t)(ECHO | ICANON | IEXTEN | ISIG);
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
-    if (tcsetattr(le->in_fd, TCSAFLUSH, &raw) != 0) return read_plain(le, line, len);
+    /* TCSADRAIN, not TCSAFLUSH: keys typed ahead while a query ran are kept, not dropped. */
+    if (tcsetattr(le->in_fd, TCSADRAIN, &raw) != 0) return read_plain(le, line, len);
     int rc = edit(le, prompt);
-    tcsetattr(le->in_fd, TCSAFLUSH, &orig);
+    tcsetattr(le->in_fd, TCSADRAIN, &orig);
     *line = le->line.ptr;
     *len = le->line.len;
     return rc;

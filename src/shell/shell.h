@@ -94,4 +94,17 @@ uint64_t wr_shell_view_changes(wr_shell_view *v);
  * rendered). Thread-safe. */
 int wr_shell_view_render(wr_shell_view *v, size_t max_rows, wr_buf *out);
 
+/* ------------------------------------------------------------------------------------------
+ * The sink operator that feeds a query's rows into a view (cells formatted as the print sink
+ * formats values). The view must outlive the job.
+ * ---------------------------------------------------------------------------------------- */
+struct wr_op_vt;
+typedef struct wr_shell_sink_cfg {
+    wr_shell_view *view; /* not owned */
+} wr_shell_sink_cfg;
+
+extern const struct wr_op_vt wr_shell_sink_vt;
+wr_shell_sink_cfg *wr_shell_sink_cfg_new(wr_shell_view *view);
+void wr_shell_sink_cfg_free(void *cfg);
+
 #endif
