@@ -536,9 +536,9 @@ static void test_positions(void **state)
     e = sql_expr_tree("'ü€' || x");
     assert_int_equal(e->binary.right->pos.col, 9);
     assert_int_equal(e->binary.right->pos.offset, 11);
+    assert_int_equal(e->height, 2);
     assert_string_equal(sql_expr_error("'ü€' || )"),
                         "e.sql:1:9: syntax error: expected an expression but found ')'");
-    assert_int_equal(e->height, 2);
 }
 
 int main(void)
