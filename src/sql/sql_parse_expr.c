@@ -1,7 +1,9 @@
 /* sql_parse_expr.c - expressions, literals and data types of the Flink SQL dialect.
  * Expressions are parsed by precedence climbing over the levels, loosest first:
- * OR < AND < NOT < comparison (=, <>, <, IS, BETWEEN, IN, LIKE, SIMILAR TO) < + - || <
- * * / % < unary + - < postfix ([i], .field, ::type); left-associative within a level.
+ * OR < AND < NOT < comparison (=, <>, <, IS, BETWEEN, IN, LIKE, SIMILAR TO) < + - <
+ * * / % || < unary + - < postfix ([i], .field, ::type); left-associative within a level.
+ * || binds like * because it does in Flink (Calcite gives both precedence 60, + has 40):
+ * a + b || c is a + (b || c).
  * Literals are typed as Flink types them (1 INT, 10000000000 BIGINT, 1.5 DECIMAL(2, 1),
  * 1e3 DOUBLE, 'ab' CHAR(2)) and carry their parsed value, including intervals (months or
  * microseconds, with Flink's field and precision checks). Types are built as wr_type with
@@ -1735,7 +1737,7 @@ static wr_sql_expr *expr_bp(wr_sql_parser *p, int min)
             prec = PREC_ADD, op = WR_SQL_OP_SUB;
             break;
         case WR_TK_CONCAT:
-            prec = PREC_ADD, op = WR_SQL_OP_CONCAT;
+            prec = PREC_MUL, op = WR_SQL_OP_CONCAT;
             break;
         case WR_TK_STAR:
             prec = PREC_MUL, op = WR_SQL_OP_MUL;

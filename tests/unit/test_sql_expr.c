@@ -16,9 +16,11 @@ static void test_precedence(void **state)
         {"8 / 4 / 2", "((8 / 4) / 2)"},
         {"7 % 3 * 2", "((7 % 3) * 2)"},
         {"a || b || c", "((a || b) || c)"},
+        /* || binds like * in Flink (Calcite precedence 60, + is 40). */
         {"a || b + c", "((a || b) + c)"},
-        {"a + b || c", "((a + b) || c)"},
-        {"a || b * c", "(a || (b * c))"},
+        {"a + b || c", "(a + (b || c))"},
+        {"a || b * c", "((a || b) * c)"},
+        {"a * b || c", "((a * b) || c)"},
         {"-a * b", "((-a) * b)"},
         {"-a + -b", "((-a) + (-b))"},
         {"- - a", "(-(-a))"},
