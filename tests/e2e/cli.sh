@@ -68,4 +68,23 @@ for p in 1 4; do
     echo "ok   sql demo p=$p"
   fi
 done
+# An unbounded SQL job runs until SIGTERM, then stops cleanly (exit 0) with its rows printed.
+printf "CREATE TABLE g (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '100');\nSELECT id FROM g;\n" >"$tmp/unbounded.sql"
+"$weir" run "$tmp/unbounded.sql" >"$tmp/unbounded.out" 2>"$tmp/unbounded.err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+st=$?
+rows=$(grep -c '^+I\[' "$tmp/unbounded.out")
+if [ $st != 0 ] || [ "$rows" -lt 1 ]; then
+  echo "FAIL sql unbounded stop: exit $st, $rows rows"; cat "$tmp/unbounded.err"; fails=$((fails + 1))
+else
+  echo "ok   sql unbounded stop ($rows rows)"
+fi
+# A job that fails while running exits 1 with the message.
+printf "SELECT CAST(x AS INT) FROM (VALUES ('1'), ('abc')) AS t(x);\n" >"$tmp/fails.sql"
+check sql-job-fails 1 "cannot cast 'abc' to INT" -- "$weir" run "$tmp/fails.sql"
+printf "SELECT y FROM (VALUES (1)) AS t(x);\n" >"$tmp/bad.sql"
+check sql-error 2 "bad.sql:1:8: column 'y' not found in any table" -- "$weir" run "$tmp/bad.sql"
 exit $fails
