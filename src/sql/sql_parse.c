@@ -1227,6 +1227,7 @@ static int parser_finish(wr_sql_parser *p, wr_sql_error **out, uint32_t *nout)
 static size_t clip_len(wr_sql_parser *p, const char *text, size_t len, const char *file,
                        wr_arena *a)
 {
+    if (!text) len = 0;
     parser_init(p, text, len > INT32_MAX ? 0 : len, file, a);
     if (len > INT32_MAX)
         wr_sql_note_error(p, WR_ELIMIT, (wr_sql_pos){0, 1, 1}, "SQL text too large (%zu bytes)",

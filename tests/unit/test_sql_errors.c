@@ -320,6 +320,9 @@ static void test_error_api(void **state)
     assert_int_equal(wr_sql_parse_expr("'abc", 4, NULL, &a, &e, &err), WR_EPARSE);
     assert_string_equal(err.msg, "<sql>:1:1: unterminated string literal");
     assert_null(e);
+    /* No text at all is an empty script. */
+    assert_int_equal(wr_sql_parse(NULL, 5, NULL, &a, &s2), WR_OK);
+    assert_int_equal(s2.nstmts, 0);
     /* Text that is not NUL-terminated is read up to len only. */
     assert_int_equal(wr_sql_parse_expr("1 + 2garbage", 5, NULL, &a, &e, &err), WR_OK);
     wr_arena_destroy(&a);
