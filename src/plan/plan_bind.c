@@ -1636,9 +1636,29 @@ static wr_lnode *bind_order_limit(wr_pctx *c, const wr_sql_query *q, wr_lnode *n
             }
             col = (uint32_t)ord - 1;
         } else {
-            wr_benv env = {.c = c, .scope = s, .clause = "ORDER BY"};
+            wr_benv env = {.c = c, .scope = s, .clause = "ORDER BY", .quiet = true};
+            bool failed = c->failed;
             wr_pexpr *p = wr_bind_expr(&env, o->expr);
-            if (!p) return NULL;
+            c->failed = failed;
+            if (!p && o->expr->kind == WR_SQL_E_COLUMN) {
+                const wr_sql_name *nm = &o->expr->column;
+                const char *cn = nm->parts[nm->nparts - 1].name;
+                const char **cands = wr_arena_alloc(c->a, sizeof(char *) * (n->ncols + 1));
+                for (uint32_t i = 0; cands && i < n->ncols; i++)
+                    cands[i] = n->cols[i].name;
+                if (cands) cands[n->ncols] = NULL;
+                const char *sug = cands ? wr_plan_suggest(cn, cands) : NULL;
+                wr_pctx_error(c, o->expr->pos,
+                              "ORDER BY column '%s' is not in the select list%s%s%s (ordering by "
+                              "columns that are not selected is not supported yet)",
+                              cn, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+                return NULL;
+            }
+            if (!p) {
+                wr_benv loud = {.c = c, .scope = s, .clause = "ORDER BY"};
+                wr_bind_expr(&loud, o->expr);
+                return NULL;
+            }
             if (!wr_px_is_col(p, &col)) {
                 wr_pctx_unsupported(c, o->pos,
                                     "ORDER BY expressions (order by a column of the "

@@ -85,7 +85,18 @@ static bool int_lit(const wr_pexpr *e, int64_t *v)
 /* Narrow [lo, hi] by a conjunct on column rn; false when the conjunct is something else. */
 static bool rank_term(const wr_pexpr *t, uint32_t rn, int64_t *lo, int64_t *hi)
 {
-    if (t->kind != WR_PX_CALL || t->nargs != 2) return false;
+    if (t->kind != WR_PX_CALL) return false;
+    if (strcmp(t->fn, "BETWEEN") == 0 && t->nargs == 3) {
+        uint32_t c;
+        int64_t a, b;
+        if (!wr_px_is_col(t->args[0], &c) || c != rn || !int_lit(t->args[1], &a) ||
+            !int_lit(t->args[2], &b))
+            return false;
+        *lo = WR_MAX(*lo, a);
+        *hi = WR_MIN(*hi, b);
+        return true;
+    }
+    if (t->nargs != 2) return false;
     const char *op = t->fn;
     uint32_t c;
     int64_t v;
@@ -147,14 +158,21 @@ static wr_lnode *recognise_rank(wr_pctx *c, wr_lnode *calc)
     wr_pexpr **rest = wr_arena_alloc(a, sizeof(wr_pexpr *) * (nt + 1));
     if (!rest) return NULL;
     uint32_t nrest = 0;
-    bool bounded = false;
+    bool bounded = false, touched = false;
     for (uint32_t i = 0; i < nt; i++) {
         int64_t h0 = hi;
         if (rank_term(terms[i], rn, &lo, &hi)) {
             if (hi != h0) bounded = true;
+            touched = true;
             continue;
         }
         rest[nrest++] = terms[i];
+    }
+    if (touched && !bounded) {
+        wr_pctx_error(c, over->pos,
+                      "the filter on the row number needs an upper bound (rn <= N, rn < N, rn = "
+                      "N or rn BETWEEN M AND N)");
+        return NULL;
     }
     if (!bounded) return NULL;
     if (hi < lo || hi < 1) {

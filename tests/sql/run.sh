@@ -9,7 +9,10 @@
 # Outputs are compared order-free: "N> " subtask prefixes are dropped ("id:N> " becomes
 # "id> "), and a changelog (lines with -U, +U, -D) is applied and compared as its final
 # state. A case whose first line is "-- ordered" is also compared line by line at
-# parallelism 1. Usage: run.sh [CASE...]   (WEIR_BIN: the binary; WEIR_SRC: the source tree)
+# parallelism 1. A case with a line "-- output: DIR" writes into a filesystem table at DIR
+# (relative to this directory, removed before each run): the committed files' lines L are
+# compared as "+I[L]" (make the DuckDB query return one VARCHAR column holding the line).
+# Usage: run.sh [CASE...]   (WEIR_BIN: the binary; WEIR_SRC: the source tree)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=${WEIR_SRC:-$(cd "$here/../.." && pwd)}
@@ -80,12 +83,19 @@ run_case() {
     else
         fail "$name: no $name.out, $name.duckdb.sql or $name.err beside it"; return
     fi
+    local outdir
+    outdir=$(sed -n 's/^-- output: *//p' "$sql" | head -1)
     for p in 1 4; do
+        [ -n "$outdir" ] && rm -rf "${here:?}/$outdir"
         (cd "$here" && timeout 120 "$weir" run "$name.sql" --parallelism $p) \
             >"$tmp/out" 2>"$tmp/err"
         local st=$?
         if [ $st != 0 ]; then
             fail "$name p=$p: exit $st"; cat "$tmp/err"; return
+        fi
+        if [ -n "$outdir" ]; then
+            find "$here/$outdir" -type f ! -name '.*' -exec cat {} + | sed 's/^\(.*\)$/+I[\1]/' >>"$tmp/out"
+            rm -rf "${here:?}/$outdir"
         fi
         normalize "$tmp/out" >"$tmp/actual"
         if ! diff -u "$expected" "$tmp/actual" >"$tmp/diff"; then

@@ -1,0 +1,2 @@
+CREATE TABLE orders AS SELECT * FROM read_csv('data/orders.csv', header = false, nullstr = '\N', columns = {'order_id': 'BIGINT', 'customer': 'VARCHAR', 'product': 'VARCHAR', 'amount': 'INTEGER', 'price': 'DECIMAL(10,2)', 'ts': 'TIMESTAMP', 'note': 'VARCHAR'});
+SELECT concat_ws(',', order_id, customer, CAST(amount * price AS DECIMAL(12, 2)), strftime(ts, '%Y-%m-%d %H:%M:%S.%g')) FROM orders WHERE note = 'rush';
