@@ -17,8 +17,8 @@ int wr_cmd_explain(int argc, char **argv)
     int status = wr_main_load_script("explain", argc, argv, &cfg, &sess, &text);
     if (status != WR_EXIT_OK || !sess) goto done;
     if (wr_session_pending(sess) == 0) {
-        wr_main_error("explain: the file has no INSERT or SELECT statement to explain");
-        status = WR_EXIT_USAGE;
+        /* Only DDL (and maybe EXPLAIN statements, already printed): nothing more to show. */
+        wr_main_error("explain: the file has no INSERT or SELECT statement outside EXPLAIN");
         goto done;
     }
     wr_buf out, errors;

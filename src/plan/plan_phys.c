@@ -136,13 +136,13 @@ static pv translate_scan(phys *p, const wr_lnode *n)
 
     /* Table columns as expressions over the physical columns. */
     wr_pexpr **repl = wr_arena_alloc(a, sizeof(wr_pexpr *) * (t->ncols ? t->ncols : 1));
-    if (!repl) goto nomem;
+    if (!repl) goto nomem_def;
     for (uint32_t i = 0; i < t->ncols; i++) {
         const wr_catalog_col *col = &t->cols[i];
         repl[i] = col->kind == WR_CCOL_COMPUTED
                       ? col->computed
                       : wr_px_col(a, col->phys, t->phys->cols[col->phys].type);
-        if (!repl[i]) goto nomem;
+        if (!repl[i]) goto nomem_def;
     }
     wr_wm_spec spec = {.enabled = false};
     wr_pexpr *null_filter = NULL;
@@ -161,7 +161,7 @@ static pv translate_scan(phys *p, const wr_lnode *n)
         wr_wm_expr **nw = wr_realloc(p->pj->wms, sizeof(*nw) * (p->pj->nwms + 1));
         if (!nw) {
             wr_wm_expr_free(w);
-            goto nomem;
+            goto nomem_def;
         }
         p->pj->wms = nw;
         nw[p->pj->nwms++] = w;
@@ -227,6 +227,8 @@ static pv translate_scan(phys *p, const wr_lnode *n)
     if (calc.vertex < 0) return calc;
     if (connect(p, src, calc.vertex, par, 0, NULL, 0) < 0) goto nomem;
     return calc;
+nomem_def:
+    if (def.cfg && def.cfg_free) def.cfg_free(def.cfg);
 nomem:
     wr_error_set(&err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
     return fail(p, n, t->name, &err);

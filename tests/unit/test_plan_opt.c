@@ -94,6 +94,15 @@ static void test_two_phase(void **state)
     assert_not_contains(e, "LocalGroupAggregate");
     assert_contains(e, "Calc -> GroupAggregate (input 0): HASH keys [customer]");
     free(e);
+    /* scan.parallelism sets the source's parallelism; keyed operators use the default. */
+    e = explain("CREATE TABLE g (k INT, v INT) WITH ('connector' = 'datagen', "
+                "'scan.parallelism' = '2');\n"
+                "SELECT k, SUM(v) FROM g GROUP BY k;\n",
+                4);
+    assert_contains(e, "[0] Source: g: source, parallelism 2\n"
+                       "  [1] LocalGroupAggregate: operator, parallelism 2\n"
+                       "  [2] GlobalGroupAggregate: operator, parallelism 4\n");
+    free(e);
     /* A global aggregation runs at parallelism 1. */
     e = explain(PLAN_TABLES "SELECT COUNT(*) FROM orders;\n", 4);
     assert_contains(e, "GlobalGroupAggregate: operator, parallelism 1");
