@@ -277,6 +277,8 @@ void wr_ln_assign_ids(wr_lnode *root, uint64_t seed);
 void wr_ln_digest(const wr_lnode *n, wr_buf *out, bool with_mode);
 /* EXPLAIN text of a tree. */
 int wr_ln_explain(const wr_lnode *root, wr_buf *out);
+/* The plan as text with every node's id ("... #00ab12cd34ef5678"): its serialized form. */
+int wr_ln_serialize(const wr_lnode *root, wr_buf *out);
 /* "[I,UB,UA,D]" */
 void wr_cl_format(uint8_t cl, wr_buf *out);
 /* The column's window role when it traces (through projections) to a window TVF or a window

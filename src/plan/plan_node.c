@@ -570,6 +570,15 @@ int wr_ln_explain(const wr_lnode *root, wr_buf *out)
     return WR_OK;
 }
 
+int wr_ln_serialize(const wr_lnode *root, wr_buf *out)
+{
+    wr_buf prefix;
+    wr_buf_init(&prefix);
+    explain_rec(root, out, &prefix, true, true, true);
+    wr_buf_free(&prefix);
+    return WR_OK;
+}
+
 /* ------------------------------------------------------------------------------------------
  * Ids: a hash of the node's own text, its children's ids and its position, so that the
  * same statement planned twice gets the same ids (checkpoints match operators by them).

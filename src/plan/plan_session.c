@@ -16,7 +16,8 @@ struct wr_session {
     wr_arena arena;
     wr_lnode **pending;
     uint32_t npending, cappending;
-    uint32_t next_index; /* statement number, seeds plan ids */
+    uint32_t next_index;  /* statement number, seeds plan ids */
+    const char **initial; /* settings when the session started (RESET goes back to them) */
     const char *job_name;
     wr_result_sink_fn result_fn;
     void *result_arg;
@@ -35,6 +36,16 @@ wr_session *wr_session_new(wr_config *cfg)
         return NULL;
     }
     wr_arena_init(&s->arena, 64 * 1024, NULL);
+    size_t n = 0;
+    while (wr_settings[n].key)
+        n++;
+    s->initial = wr_arena_alloc(&s->arena, sizeof(char *) * (n + 1));
+    if (!s->initial) {
+        wr_session_free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->initial[i] = wr_pstrdup(&s->arena, wr_config_str(cfg, wr_settings[i].key));
     return s;
 }
 
@@ -205,21 +216,24 @@ static void exec_set(wr_pctx *c, const wr_sql_stmt *st, wr_buf *out)
     }
 }
 
+/* RESET goes back to the settings the session started with (defaults, environment and
+ * the command line's --set/--parallelism), as Flink's SQL client does. */
 static void exec_reset(wr_pctx *c, const wr_sql_stmt *st)
 {
     wr_session *s = c->sess;
     wr_error err = {0};
-    if (!st->reset.key) {
-        for (const wr_setting_def *d = wr_settings; d->key; d++)
-            wr_config_reset(s->cfg, d->key, &err);
+    const char *k = st->reset.key;
+    if (k && strcmp(k, "pipeline.name") == 0) {
         s->job_name = NULL;
         return;
     }
-    if (strcmp(st->reset.key, "pipeline.name") == 0) {
-        s->job_name = NULL;
-        return;
+    if (!k) s->job_name = NULL;
+    for (size_t i = 0; wr_settings[i].key; i++) {
+        if (k && strcmp(k, wr_settings[i].key) != 0) continue;
+        if (s->initial[i]) wr_config_set(s->cfg, wr_settings[i].key, s->initial[i], &err);
+        if (k) return;
     }
-    if (wr_config_reset(s->cfg, st->reset.key, &err) != WR_OK)
+    if (k && wr_config_reset(s->cfg, k, &err) != WR_OK)
         wr_pctx_error(c, st->reset.key_pos, "%s", err.msg);
 }
 

@@ -192,6 +192,34 @@ static void test_describe(void **state)
     plan_result_free(&r);
 }
 
+static void test_set_reset(void **state)
+{
+    (void)state;
+    /* plan_sql starts the session at parallelism 2 (as --parallelism would). */
+    plan_result r = plan_sql("SET 'parallelism.default' = '3';\n"
+                             "SET 'sql-client.execution.result-mode' = 'tableau';\n"
+                             "SET 'pipeline.name' = 'my job';\n"
+                             "SET;\n"
+                             "RESET;\n"
+                             "SET;\n",
+                             2);
+    assert_string_equal(r.errors, "");
+    const char *first = strstr(r.out, "parallelism.default = 3\n");
+    assert_non_null(first);
+    assert_contains(r.out, "pipeline.name = my job\n");
+    const char *second = strstr(first + 1, "parallelism.default = 2\n");
+    assert_non_null(second);
+    assert_not_contains(second, "pipeline.name");
+    plan_result_free(&r);
+    expect_errors("SET 'execution.runtime-mode' = 'batch';\n",
+                  "q.sql:1:32: not supported yet: execution.runtime-mode other than 'streaming' "
+                  "(bounded sources already end by themselves in streaming mode)\n");
+    expect_errors("SET 'parallelism.default' = 'many';\n"
+                  "RESET 'nope';\n",
+                  "q.sql:1:29: parallelism.default: expected an integer but found 'many'\n"
+                  "q.sql:2:7: unknown setting 'nope' (`weir help config` lists them)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_unsupported),
         cmocka_unit_test(test_ddl_semantics),
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_set_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

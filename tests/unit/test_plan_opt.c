@@ -7,6 +7,8 @@
 
 #include "plan/plan_int.h"
 
+#include <stdio.h>
+
 static char *explain(const char *sql, int par)
 {
     plan_result r = plan_sql(sql, par);
@@ -231,6 +233,25 @@ static void test_stable_ids(void **state)
         wr_config_free(cfg);
     }
     assert_memory_equal(ids[0], ids[1], sizeof ids[0]);
+    char want[64];
+    snprintf(want, sizeof want, " #%016llx\n", (unsigned long long)ids[0][0]);
+    wr_config *cfg = NULL;
+    wr_error err = {0};
+    assert_int_equal(wr_config_new(&cfg, &err), WR_OK);
+    wr_session *s = wr_session_new(cfg);
+    wr_buf out, errs, ser;
+    wr_buf_init(&out);
+    wr_buf_init(&errs);
+    wr_buf_init(&ser);
+    assert_int_equal(wr_session_exec(s, "q.sql", q, strlen(q), &out, &errs), 0);
+    wr_ln_serialize(wr_session_pending_root(s, 0), &ser);
+    assert_contains(ser.ptr, want);
+    assert_contains(ser.ptr, "+- GroupAggregate(groupBy=[customer]");
+    wr_buf_free(&out);
+    wr_buf_free(&errs);
+    wr_buf_free(&ser);
+    wr_session_free(s);
+    wr_config_free(cfg);
     assert_int_not_equal(ids[0][0], ids[0][2]);
 }
 
