@@ -203,6 +203,8 @@ static wr_lnode *analyse(wr_pctx *c, wr_join_type type, wr_lnode *l, wr_lnode *r
     wr_pexpr **terms = NULL;
     uint32_t nt = 0, cap = 0;
     wr_px_conjuncts(a, cond, &terms, &nt, &cap);
+    for (uint32_t i = 0; i < nt; i++) /* INTERVAL '1' MINUTE * 2 must be a literal here */
+        terms[i] = wr_px_fold(a, terms[i]);
     uint32_t n = nt + 1;
     wr_pexpr **lk = wr_arena_alloc(a, sizeof(wr_pexpr *) * n);
     wr_pexpr **rk = wr_arena_alloc(a, sizeof(wr_pexpr *) * n);
