@@ -279,7 +279,7 @@ static uint32_t scan_quoted(lexer *lx, uint32_t q, unsigned char quote)
     }
 }
 
-static int lex_string(lexer *lx, uint32_t start, uint32_t quote_at, wr_sql_tk kind)
+static int lex_string(lexer *lx, uint32_t quote_at, wr_sql_tk kind)
 {
     uint32_t end = scan_quoted(lx, quote_at, '\'');
     if (!end) return lex_error(lx, lx->n, "unterminated string literal");
@@ -300,7 +300,6 @@ static int lex_string(lexer *lx, uint32_t start, uint32_t quote_at, wr_sql_tk ki
     } else if (!check_utf8(lx, quote_at + 1, end - 1, "string literal")) {
         return push(lx, WR_TK_ERROR, WR_KW_NONE, lx->at, end);
     }
-    (void)start;
     return push(lx, kind, WR_KW_NONE, lx->at, end);
 }
 
@@ -521,14 +520,14 @@ static int lex_one(lexer *lx)
         lx->in_hint = false;
         return push(lx, WR_TK_HINT_END, WR_KW_NONE, lx->at, i + 2);
     }
-    if ((c == 'X' || c == 'x') && d == '\'') return lex_string(lx, i, i + 1, WR_TK_BSTRING);
-    if ((c == 'N' || c == 'n') && d == '\'') return lex_string(lx, i, i + 1, WR_TK_STRING);
+    if ((c == 'X' || c == 'x') && d == '\'') return lex_string(lx, i + 1, WR_TK_BSTRING);
+    if ((c == 'N' || c == 'n') && d == '\'') return lex_string(lx, i + 1, WR_TK_STRING);
     if ((c == 'U' || c == 'u') && d == '&' && e == '\'')
-        return lex_string(lx, i, i + 2, WR_TK_USTRING);
+        return lex_string(lx, i + 2, WR_TK_USTRING);
     if (is_ident_start(c)) return lex_ident(lx);
     if (is_digit(c) || (c == '.' && is_digit(d))) return lex_number(lx);
     if (c == '`') return lex_qident(lx);
-    if (c == '\'') return lex_string(lx, i, i, WR_TK_STRING);
+    if (c == '\'') return lex_string(lx, i, WR_TK_STRING);
     if (c == '"') {
         uint32_t end = scan_quoted(lx, i, '"');
         return lex_error(lx, end ? end : n,

@@ -540,7 +540,6 @@ static void interval_value(wr_sql_parser *p, wr_sql_literal *l, const qualifier 
     static const int64_t dt_limit[] = {0, 23, 59, 59};
     bool year_month = is_ym(q->start);
     const wr_sql_unit *units = year_month ? ym : dt;
-    size_t nunits = year_month ? 2 : 4;
     size_t first = 0, last;
     while (units[first] != q->start)
         first++;
@@ -620,7 +619,6 @@ static void interval_value(wr_sql_parser *p, wr_sql_literal *l, const qualifier 
     if (bad || s != end)
         wr_sql_p_fail(p, WR_EPARSE, pos, "invalid %s literal '%s': expected %s", qual, l->text,
                       interval_form(q));
-    (void)nunits;
     int64_t v;
     bool ovf;
     if (year_month) {

@@ -551,17 +551,17 @@ static wr_sql_select_item select_item(wr_sql_parser *p)
     return it;
 }
 
-static wr_sql_group_item group_element(wr_sql_parser *p, bool in_set);
+static wr_sql_group_item group_element(wr_sql_parser *p);
 
-static void group_list(wr_sql_parser *p, wr_sql_group_item **out, uint32_t *n, bool in_set)
+static void group_list(wr_sql_parser *p, wr_sql_group_item **out, uint32_t *n)
 {
     uint32_t cap = 0;
     do {
-        WR_SQL_PUSH(p, *out, *n, cap, group_element(p, in_set));
+        WR_SQL_PUSH(p, *out, *n, cap, group_element(p));
     } while (wr_sql_p_accept(p, WR_TK_COMMA));
 }
 
-static wr_sql_group_item group_element(wr_sql_parser *p, bool in_set)
+static wr_sql_group_item group_element(wr_sql_parser *p)
 {
     wr_sql_group_item g = {.pos = wr_sql_p_pos(p)};
     wr_sql_p_enter(p);
@@ -596,9 +596,8 @@ static wr_sql_group_item group_element(wr_sql_parser *p, bool in_set)
         wr_sql_p_leave(p);
         return g;
     }
-    (void)in_set;
     wr_sql_p_expect(p, WR_TK_LPAREN);
-    group_list(p, &g.items, &g.nitems, true);
+    group_list(p, &g.items, &g.nitems);
     wr_sql_p_expect(p, WR_TK_RPAREN);
     wr_sql_p_leave(p);
     return g;
@@ -624,7 +623,7 @@ static wr_sql_query *select_query(wr_sql_parser *p)
     if (wr_sql_p_accept_kw(p, WR_KW_WHERE)) s->where = wr_sql_p_expr(p);
     if (wr_sql_p_accept_kw(p, WR_KW_GROUP)) {
         wr_sql_p_expect_kw(p, WR_KW_BY);
-        group_list(p, &s->group_by, &s->ngroup_by, false);
+        group_list(p, &s->group_by, &s->ngroup_by);
     }
     if (wr_sql_p_accept_kw(p, WR_KW_HAVING)) s->having = wr_sql_p_expr(p);
     if (wr_sql_p_accept_kw(p, WR_KW_WINDOW)) {
