@@ -16,9 +16,10 @@
  *  - Trees are shallow enough to walk recursively: expressions, queries and FROM items carry
  *    their height, which the parser keeps at or below WR_SQL_MAX_HEIGHT (a chain of 5000
  *    ANDs is an error, not a stack overflow waiting to happen in the binder).
- *  - Types are wr_type values with Flink's defaults applied (DECIMAL = DECIMAL(10, 0),
- *    CHAR/BINARY = length 1, VARCHAR/VARBINARY without length = length 1, TIME = TIME(0),
- *    TIMESTAMP/TIMESTAMP_LTZ = precision 6); nested types point at children in the arena. */
+ *  - Types are wr_type values with Flink SQL's defaults applied (DECIMAL = DECIMAL(10, 0),
+ *    CHAR/BINARY = length 1, VARCHAR/VARBINARY without length = the maximum length, i.e.
+ *    STRING/BYTES, as Flink's type system does, TIME = TIME(0), TIMESTAMP/TIMESTAMP_LTZ =
+ *    precision 6); nested types point at children in the arena. */
 #ifndef WR_SQL_AST_H
 #define WR_SQL_AST_H
 

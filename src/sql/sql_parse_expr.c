@@ -805,11 +805,15 @@ static wr_type base_type(wr_sql_parser *p, wr_sql_type *top)
         }
         return wr_type_decimal(prec, scale);
     }
+    /* Without a length, CHAR and BINARY have length 1 while VARCHAR and VARBINARY have the
+     * maximum (STRING, BYTES): that is what Flink SQL does (FlinkTypeSystem's default
+     * precision for VARCHAR/VARBINARY is Integer.MAX_VALUE), so CAST(x AS VARCHAR) keeps the
+     * whole string. */
     case WR_KW_CHAR:
     case WR_KW_CHARACTER:
         if (wr_sql_p_accept_kw(p, WR_KW_VARYING)) {
             t = wr_type_make(WR_TYPE_VARCHAR);
-            t.length = opt_length(p, 1);
+            t.length = opt_length(p, WR_MAX_LENGTH);
             return t;
         }
         t = wr_type_make(WR_TYPE_CHAR);
@@ -817,17 +821,19 @@ static wr_type base_type(wr_sql_parser *p, wr_sql_type *top)
         return t;
     case WR_KW_VARCHAR:
         t = wr_type_make(WR_TYPE_VARCHAR);
-        t.length = opt_length(p, 1);
+        t.length = opt_length(p, WR_MAX_LENGTH);
         return t;
     case WR_KW_STRING:
         return wr_type_varchar(WR_MAX_LENGTH);
-    case WR_KW_BINARY:
-        t = wr_type_make(wr_sql_p_accept_kw(p, WR_KW_VARYING) ? WR_TYPE_VARBINARY : WR_TYPE_BINARY);
-        t.length = opt_length(p, 1);
+    case WR_KW_BINARY: {
+        bool varying = wr_sql_p_accept_kw(p, WR_KW_VARYING);
+        t = wr_type_make(varying ? WR_TYPE_VARBINARY : WR_TYPE_BINARY);
+        t.length = opt_length(p, varying ? WR_MAX_LENGTH : 1);
         return t;
+    }
     case WR_KW_VARBINARY:
         t = wr_type_make(WR_TYPE_VARBINARY);
-        t.length = opt_length(p, 1);
+        t.length = opt_length(p, WR_MAX_LENGTH);
         return t;
     case WR_KW_BYTES:
         t = wr_type_make(WR_TYPE_VARBINARY);

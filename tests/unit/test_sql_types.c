@@ -1,5 +1,6 @@
 /* test_sql_types.c - data types in the SQL front end: every type name and synonym with
- * Flink's defaults (DECIMAL(10, 0), CHAR(1), VARCHAR(1), TIME(0), TIMESTAMP(6)), lengths and
+ * Flink SQL's defaults (DECIMAL(10, 0), CHAR(1), BINARY(1), TIME(0), TIMESTAMP(6),
+ * VARCHAR and VARBINARY without a length are STRING and BYTES), lengths and
  * precisions and their bounds, NOT NULL, nested ARRAY/MAP/ROW types built in the arena,
  * interval types, the printed form, and the errors. */
 #include "test_sql_util.h"
@@ -65,14 +66,15 @@ static void test_scalar_types(void **state)
         {"CHAR", "CHAR(1)", WR_TYPE_CHAR},
         {"CHAR(10)", "CHAR(10)", WR_TYPE_CHAR},
         {"CHARACTER(2)", "CHAR(2)", WR_TYPE_CHAR},
-        {"VARCHAR", "VARCHAR(1)", WR_TYPE_VARCHAR},
+        {"VARCHAR", "STRING", WR_TYPE_VARCHAR},
         {"VARCHAR(255)", "VARCHAR(255)", WR_TYPE_VARCHAR},
         {"CHARACTER VARYING(3)", "VARCHAR(3)", WR_TYPE_VARCHAR},
         {"VARCHAR(2147483647)", "STRING", WR_TYPE_VARCHAR},
         {"STRING", "STRING", WR_TYPE_VARCHAR},
         {"BINARY", "BINARY(1)", WR_TYPE_BINARY},
         {"BINARY(16)", "BINARY(16)", WR_TYPE_BINARY},
-        {"VARBINARY", "VARBINARY(1)", WR_TYPE_VARBINARY},
+        {"VARBINARY", "BYTES", WR_TYPE_VARBINARY},
+        {"CHARACTER VARYING", "STRING", WR_TYPE_VARCHAR},
         {"VARBINARY(8)", "VARBINARY(8)", WR_TYPE_VARBINARY},
         {"BINARY VARYING(4)", "VARBINARY(4)", WR_TYPE_VARBINARY},
         {"BYTES", "BYTES", WR_TYPE_VARBINARY},
@@ -100,7 +102,9 @@ static void test_scalar_types(void **state)
     assert_false(t->type.nullable);
     assert_int_equal(t->pos.col, 1);
     assert_int_equal(t->end, 23);
-    assert_int_equal(parse_type("VARCHAR")->type.length, 1);
+    assert_int_equal(parse_type("VARCHAR")->type.length, WR_MAX_LENGTH);
+    assert_int_equal(parse_type("CHAR")->type.length, 1);
+    assert_int_equal(parse_type("BINARY")->type.length, 1);
     assert_int_equal(parse_type("STRING")->type.length, WR_MAX_LENGTH);
     assert_int_equal(parse_type("TIMESTAMP")->type.precision, 6);
     assert_int_equal(parse_type("TIME")->type.precision, 0);
