@@ -317,6 +317,186 @@ static wr_lnode *merge_into_scan(wr_pctx *c, wr_lnode *calc, wr_lnode *scan)
     return m;
 }
 
+static bool refs_side(const wr_pexpr *e, uint32_t nl, bool right)
+{
+    if (!e) return true;
+    if (e->kind == WR_PX_COL) return right ? e->col >= nl : e->col < nl;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (!refs_side(e->args[i], nl, right)) return false;
+    return true;
+}
+
+/* Predicate pushdown through a join: conjuncts of the calc's filter that use only one input
+ * move below the join when that input's rows are not null-padded (both sides of an INNER
+ * join, the left of a LEFT join, the right of a RIGHT join). NULL when nothing moves. */
+static wr_lnode *push_join_filter(opt *o, wr_lnode *calc)
+{
+    wr_arena *a = o->c->a;
+    wr_lnode *j = calc->inputs[0];
+    if (!calc->calc.filter || j->join.type > WR_JOIN_FULL) return NULL;
+    uint32_t nl = j->inputs[0]->ncols, nr = j->inputs[1]->ncols;
+    if (j->ncols != nl + nr) return NULL;
+    bool left_ok = j->join.type == WR_JOIN_INNER || j->join.type == WR_JOIN_LEFT;
+    bool right_ok = j->join.type == WR_JOIN_INNER || j->join.type == WR_JOIN_RIGHT;
+    wr_pexpr **terms = NULL;
+    uint32_t nt = 0, cap = 0;
+    wr_px_conjuncts(a, calc->calc.filter, &terms, &nt, &cap);
+    wr_pexpr **keep = wr_arena_alloc(a, sizeof(wr_pexpr *) * (nt + 1));
+    wr_pexpr **lf = wr_arena_alloc(a, sizeof(wr_pexpr *) * (nt + 1));
+    wr_pexpr **rf = wr_arena_alloc(a, sizeof(wr_pexpr *) * (nt + 1));
+    int32_t *rmap = wr_arena_alloc(a, sizeof(int32_t) * (nl + nr));
+    if (!keep || !lf || !rf || !rmap) return NULL;
+    for (uint32_t i = 0; i < nl + nr; i++)
+        rmap[i] = i < nl ? -1 : (int32_t)(i - nl);
+    uint32_t nk = 0, nlf = 0, nrf = 0;
+    for (uint32_t i = 0; i < nt; i++) {
+        bool has_cols = wr_px_max_col(terms[i]) > 0;
+        if (has_cols && left_ok && refs_side(terms[i], nl, false))
+            lf[nlf++] = terms[i];
+        else if (has_cols && right_ok && refs_side(terms[i], nl, true))
+            rf[nrf++] = wr_px_remap(a, terms[i], rmap);
+        else
+            keep[nk++] = terms[i];
+    }
+    if (!nlf && !nrf) return NULL;
+    wr_error err = {0};
+    wr_lnode *nj = dup_node(a, j);
+    if (!nj) return NULL;
+    for (int sd = 0; sd < 2; sd++) {
+        uint32_t n = sd ? nrf : nlf;
+        if (!n) continue;
+        wr_lnode *in = j->inputs[sd];
+        wr_lnode *f = wr_ln_new(a, WR_LK_CALC, 1, in->ncols);
+        if (!f) return NULL;
+        f->inputs[0] = in;
+        f->calc.filter = wr_px_and(a, sd ? rf : lf, n, &err);
+        f->calc.proj = wr_arena_alloc(a, sizeof(wr_pexpr *) * (in->ncols ? in->ncols : 1));
+        if (!f->calc.filter || !f->calc.proj) return NULL;
+        for (uint32_t i = 0; i < in->ncols; i++) {
+            f->calc.proj[i] = wr_px_col(a, i, in->cols[i].type);
+            f->cols[i] = in->cols[i];
+        }
+        f->pos = in->pos;
+        wr_ln_derive(a, f);
+        nj->inputs[sd] = rewrite(o, f);
+        if (!nj->inputs[sd]) return NULL;
+    }
+    wr_ln_derive(a, nj);
+    wr_lnode *top = dup_node(a, calc);
+    if (!top) return NULL;
+    top->inputs[0] = nj;
+    top->calc.filter = nk ? wr_px_and(a, keep, nk, &err) : NULL;
+    wr_ln_derive(a, top);
+    return top;
+}
+
+/* Projection pushdown through a join: each input keeps only the columns that the calc
+ * above, the join keys, the residual condition and the time/window columns need (the side
+ * projections then merge into the scans below). NULL when every column is needed. */
+static wr_lnode *prune_join(opt *o, wr_lnode *calc)
+{
+    wr_arena *a = o->c->a;
+    wr_lnode *j = calc->inputs[0];
+    wr_lnode *l = j->inputs[0], *r = j->inputs[1];
+    uint32_t nl = l->ncols, nr = r->ncols, nj = j->ncols;
+    if (nj != nl + nr) return NULL;
+    bool *used = wr_arena_alloc(a, nj + 1);
+    int32_t *map = wr_arena_alloc(a, sizeof(int32_t) * (nj + 1));
+    if (!used || !map) return NULL;
+    memset(used, 0, nj + 1);
+    for (uint32_t i = 0; i < calc->ncols; i++)
+        wr_px_columns(calc->calc.proj[i], used);
+    wr_px_columns(calc->calc.filter, used);
+    wr_px_columns(j->join.cond, used);
+    for (uint32_t k = 0; k < j->join.nkeys; k++) {
+        used[j->join.lkeys[k]] = true;
+        used[nl + j->join.rkeys[k]] = true;
+    }
+    if (j->kind == WR_LK_INTERVAL_JOIN) {
+        used[j->join.ltime] = true;
+        used[nl + j->join.rtime] = true;
+    }
+    if (j->kind == WR_LK_WINDOW_JOIN) {
+        used[j->join.lws] = used[j->join.lwe] = true;
+        used[nl + j->join.rws] = used[nl + j->join.rwe] = true;
+    }
+    uint32_t kl = 0, kr = 0;
+    for (uint32_t i = 0; i < nj; i++) {
+        if (!used[i]) {
+            map[i] = -1;
+            continue;
+        }
+        map[i] = (int32_t)(kl + kr);
+        if (i < nl)
+            kl++;
+        else
+            kr++;
+    }
+    if (kl == nl && kr == nr) return NULL;
+    if (kl == 0 || kr == 0) return NULL; /* keep at least one column per input */
+    /* Right-side columns come after the kept left ones. */
+    for (uint32_t i = nl; i < nj; i++)
+        if (map[i] >= 0) map[i] = (int32_t)kl + (map[i] - (int32_t)kl);
+    wr_lnode *side[2];
+    for (int sd = 0; sd < 2; sd++) {
+        wr_lnode *in = sd ? r : l;
+        uint32_t base = sd ? nl : 0, keep = sd ? kr : kl;
+        wr_lnode *p = wr_ln_new(a, WR_LK_CALC, 1, keep);
+        if (!p) return NULL;
+        p->inputs[0] = in;
+        p->calc.proj = wr_arena_alloc(a, sizeof(wr_pexpr *) * keep);
+        if (!p->calc.proj) return NULL;
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < in->ncols; i++) {
+            if (!used[base + i]) continue;
+            p->calc.proj[k] = wr_px_col(a, i, in->cols[i].type);
+            p->cols[k++] = in->cols[i];
+        }
+        p->pos = in->pos;
+        wr_ln_derive(a, p);
+        side[sd] = rewrite(o, p);
+        if (!side[sd]) return NULL;
+    }
+    wr_lnode *nj2 = dup_node(a, j);
+    if (!nj2) return NULL;
+    nj2->inputs[0] = side[0];
+    nj2->inputs[1] = side[1];
+    nj2->ncols = kl + kr;
+    for (uint32_t i = 0; i < nj; i++)
+        if (map[i] >= 0) nj2->cols[map[i]] = j->cols[i];
+    uint32_t *lk = wr_arena_alloc(a, sizeof(uint32_t) * (j->join.nkeys + 1));
+    uint32_t *rk = wr_arena_alloc(a, sizeof(uint32_t) * (j->join.nkeys + 1));
+    if (!lk || !rk) return NULL;
+    for (uint32_t k = 0; k < j->join.nkeys; k++) {
+        lk[k] = (uint32_t)map[j->join.lkeys[k]];
+        rk[k] = (uint32_t)map[nl + j->join.rkeys[k]] - kl;
+    }
+    nj2->join.lkeys = lk;
+    nj2->join.rkeys = rk;
+    if (j->join.cond) nj2->join.cond = wr_px_remap(a, j->join.cond, map);
+    if (j->kind == WR_LK_INTERVAL_JOIN) {
+        nj2->join.ltime = (uint32_t)map[j->join.ltime];
+        nj2->join.rtime = (uint32_t)map[nl + j->join.rtime] - kl;
+    }
+    if (j->kind == WR_LK_WINDOW_JOIN) {
+        nj2->join.lws = (uint32_t)map[j->join.lws];
+        nj2->join.lwe = (uint32_t)map[j->join.lwe];
+        nj2->join.rws = (uint32_t)map[nl + j->join.rws] - kl;
+        nj2->join.rwe = (uint32_t)map[nl + j->join.rwe] - kl;
+    }
+    wr_ln_derive(a, nj2);
+    wr_lnode *top = dup_node(a, calc);
+    if (!top) return NULL;
+    top->inputs[0] = nj2;
+    top->calc.proj = wr_arena_alloc(a, sizeof(wr_pexpr *) * (calc->ncols ? calc->ncols : 1));
+    if (!top->calc.proj) return NULL;
+    for (uint32_t i = 0; i < calc->ncols; i++)
+        top->calc.proj[i] = wr_px_remap(a, calc->calc.proj[i], map);
+    if (calc->calc.filter) top->calc.filter = wr_px_remap(a, calc->calc.filter, map);
+    wr_ln_derive(a, top);
+    return top;
+}
+
 static wr_lnode *rewrite_calc(opt *o, wr_lnode *n)
 {
     wr_pctx *c = o->c;
@@ -340,6 +520,15 @@ static wr_lnode *rewrite_calc(opt *o, wr_lnode *n)
         wr_lnode *merged = merge_into_scan(c, m, in);
         return merged ? merged : m;
     }
+    case WR_LK_JOIN:
+    case WR_LK_INTERVAL_JOIN:
+    case WR_LK_WINDOW_JOIN: {
+        wr_lnode *pushed = push_join_filter(o, m);
+        if (pushed) m = pushed;
+        wr_lnode *pruned = prune_join(o, m);
+        if (pruned) m = pruned;
+        break;
+    }
     case WR_LK_OVER_RANK: {
         if (!m->calc.filter || !o->ranks) break;
         wr_lnode *r = recognise_rank(c, m);
@@ -349,7 +538,7 @@ static wr_lnode *rewrite_calc(opt *o, wr_lnode *n)
     default:
         break;
     }
-    if (is_identity(m)) return in;
+    if (is_identity(m)) return m->inputs[0];
     return m;
 }
 

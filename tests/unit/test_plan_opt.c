@@ -67,6 +67,18 @@ static void test_pushdown_folding_merging(void **state)
                        "filter=[(((id > 10) AND (customer <> 'a')) AND ((amount * 2) < 10))]");
     assert_not_contains(e, "Calc(");
     free(e);
+    /* Through a join: each input reads only what is used; filters on the side that is not
+     * null-padded go below the join, the others stay above it. */
+    e = explain(PLAN_TABLES "SELECT o.amount, c.country FROM orders AS o LEFT JOIN customers AS "
+                            "c ON o.id = c.id WHERE o.price > 1 AND c.name <> 'x';\n",
+                1);
+    assert_contains(e, "+- Calc(select=[amount, country], where=[(name <> 'x')], "
+                       "changelogMode=[I,UB,UA,D])\n"
+                       "   +- Join(joinType=[LEFT], where=[(id = id0)], select=[id, amount, id0, "
+                       "name, country], changelogMode=[I,UB,UA,D])\n"
+                       "      +- TableSourceScan(table=[orders], fields=[id, amount], "
+                       "filter=[(price > 1)]");
+    free(e);
     /* A calc over an aggregation stays a calc; an identity calc disappears. */
     e = explain(PLAN_TABLES "SELECT * FROM (SELECT customer, COUNT(*) AS n FROM orders GROUP BY "
                             "customer) WHERE n > 1;\n",
@@ -152,8 +164,12 @@ static void test_changelog_modes(void **state)
     char *e = explain(PLAN_TABLES "SELECT o.id, c.name FROM orders AS o LEFT JOIN customers AS c "
                                   "ON o.id = c.id;\n",
                       1);
-    assert_contains(e, "Join(joinType=[LEFT], where=[(id = id0)], select=[id, customer, amount, "
-                       "price, ts, id0, name, country], changelogMode=[I,UB,UA,D])");
+    assert_contains(e, "Join(joinType=[LEFT], where=[(id = id0)], select=[id, id0, name], "
+                       "changelogMode=[I,UB,UA,D])\n"
+                       "      +- TableSourceScan(table=[orders], fields=[id], watermark=[ts - "
+                       "INTERVAL '2' SECOND], changelogMode=[I])\n"
+                       "      +- TableSourceScan(table=[customers], fields=[id, name], "
+                       "changelogMode=[I])\n");
     free(e);
     e = explain(PLAN_TABLES "SELECT o.id, c.name FROM orders AS o JOIN customers AS c ON o.id = "
                             "c.id;\n",
