@@ -37,11 +37,6 @@ typedef struct demo_args {
     bool stats; /* print per-task statistics to stderr at the end */
 } demo_args;
 
-static void on_stop(void *arg)
-{
-    wr_job_cancel((wr_job_exec *)arg);
-}
-
 /* ts = TO_TIMESTAMP_LTZ(DEMO_EPOCH_MS + id * 10, 3), over a schema whose column 0 is id. */
 static wr_expr *ts_expr(wr_arena *a, wr_error *err)
 {
@@ -321,6 +316,8 @@ int wr_cmd_demo(int argc, char **argv)
         .batch_rows = (uint32_t)wr_config_int(cfg, "weir.batch-rows"),
         .channel_batches = (uint32_t)wr_config_int(cfg, "weir.channel-capacity"),
     };
+    /* Before the job's threads exist, so that they inherit the blocked stop signals. */
+    wr_main_job_stop_install();
     int64_t cpu0 = wr_process_cpu_ns();
     int64_t t0 = wr_mono_us();
     if (wr_job_start(job, &opts, &x, &err) != WR_OK) {
@@ -328,8 +325,9 @@ int wr_cmd_demo(int argc, char **argv)
         status = WR_EXIT_FAILED;
         goto done;
     }
-    wr_main_on_stop_signal(on_stop, x);
+    wr_main_job_stop_attach(x);
     int rc = wr_job_wait(x, &stats, &err);
+    wr_main_job_stop_detach();
     x = NULL;
     double wall = (double)(wr_mono_us() - t0) / 1e6;
     double cpu = (double)(wr_process_cpu_ns() - cpu0) / 1e9;

@@ -16,23 +16,6 @@
 #include "plan/plan.h"
 #include "runtime/runtime.h"
 
-/* A stop request may come before the job has started (the handler is installed before any
- * thread exists, so that every thread inherits the blocked signals). */
-typedef struct stopper {
-    wr_mutex mu;
-    wr_job_exec *x;
-    bool stop;
-} stopper;
-
-static void on_stop(void *arg)
-{
-    stopper *st = arg;
-    wr_mutex_lock(&st->mu);
-    st->stop = true;
-    if (st->x) wr_job_cancel(st->x);
-    wr_mutex_unlock(&st->mu);
-}
-
 /* Read a whole file into a NUL-terminated buffer (wr_free). */
 static char *read_file(const char *path, size_t *len)
 {
@@ -173,9 +156,7 @@ int wr_cmd_run(int argc, char **argv)
     };
     wr_error err = {0};
     wr_job_exec *x = NULL;
-    static stopper st = {.x = NULL};
-    wr_mutex_init(&st.mu);
-    wr_main_on_stop_signal(on_stop, &st);
+    wr_main_job_stop_install();
     if (wr_job_start(wr_plan_job_graph(pj), &opts, &x, &err) != WR_OK) {
         wr_main_error("run: %s", err.msg);
         wr_plan_job_free(pj);
@@ -186,14 +167,9 @@ int wr_cmd_run(int argc, char **argv)
         wr_log(WR_LOG_INFO, "run",
                "the job reads an unbounded source: it runs until stopped "
                "(Ctrl-C)");
-    wr_mutex_lock(&st.mu);
-    st.x = x;
-    if (st.stop) wr_job_cancel(x);
-    wr_mutex_unlock(&st.mu);
+    wr_main_job_stop_attach(x);
     int rc = wr_job_wait(x, NULL, &err);
-    wr_mutex_lock(&st.mu);
-    st.x = NULL; /* a late signal must not touch the freed execution */
-    wr_mutex_unlock(&st.mu);
+    wr_main_job_stop_detach();
     wr_plan_job_free(pj);
     if (rc != WR_OK) {
         wr_main_error("job failed: %s", err.msg);

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "main/main.h"
 
+#include "runtime/runtime.h"
+
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +68,50 @@ int wr_main_on_stop_signal(void (*on_stop)(void *), void *arg)
     int rc = wr_thread_start(&stop_thread, "weir-signals", stop_waiter, NULL);
     if (rc == WR_OK) pthread_detach(stop_thread.tid);
     return rc;
+}
+
+/* The running job a stop signal cancels. */
+static struct {
+    wr_mutex mu;
+    wr_job_exec *x;
+    bool stop;
+} job_stop = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void job_stop_signal(void *arg)
+{
+    (void)arg;
+    wr_mutex_lock(&job_stop.mu);
+    job_stop.stop = true;
+    if (job_stop.x) wr_job_cancel(job_stop.x);
+    wr_mutex_unlock(&job_stop.mu);
+}
+
+int wr_main_job_stop_install(void)
+{
+    return wr_main_on_stop_signal(job_stop_signal, NULL);
+}
+
+void wr_main_job_stop_attach(wr_job_exec *x)
+{
+    wr_mutex_lock(&job_stop.mu);
+    job_stop.x = x;
+    if (job_stop.stop) wr_job_cancel(x);
+    wr_mutex_unlock(&job_stop.mu);
+}
+
+void wr_main_job_stop_detach(void)
+{
+    wr_mutex_lock(&job_stop.mu);
+    job_stop.x = NULL; /* a late signal must not touch the freed execution */
+    wr_mutex_unlock(&job_stop.mu);
+}
+
+bool wr_main_job_stop_requested(void)
+{
+    wr_mutex_lock(&job_stop.mu);
+    bool stop = job_stop.stop;
+    wr_mutex_unlock(&job_stop.mu);
+    return stop;
 }
 
 static int usage(FILE *f)

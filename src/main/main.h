@@ -6,6 +6,7 @@
 
 #include "base/base.h"
 #include "config/config.h"
+#include "runtime/runtime.h"
 
 #define WR_EXIT_OK     0
 #define WR_EXIT_FAILED 1
@@ -35,6 +36,14 @@ void wr_main_apply_log_config(const wr_config *cfg);
 /* Install SIGINT/SIGTERM handlers that call on_stop(arg) once (from a helper thread, not
  * from the signal handler). */
 int wr_main_on_stop_signal(void (*on_stop)(void *), void *arg);
+/* Stopping a running job on SIGINT/SIGTERM. Install before the job's threads exist (so every
+ * thread inherits the blocked signals), attach the execution once started, detach before it
+ * is freed. A signal that arrives before attach cancels the job as soon as it is attached.
+ * wr_main_job_stop_requested tells whether a stop was asked for. */
+int wr_main_job_stop_install(void);
+void wr_main_job_stop_attach(wr_job_exec *x);
+void wr_main_job_stop_detach(void);
+bool wr_main_job_stop_requested(void);
 /* Process start time (wr_mono_us at the top of main). */
 extern int64_t wr_main_start_us;
 

@@ -82,6 +82,18 @@ if [ $st != 0 ] || [ "$rows" -lt 1 ]; then
 else
   echo "ok   sql unbounded stop ($rows rows)"
 fi
+# The built-in demo stops the same way.
+"$weir" demo --rows 0 --rate 1000 --sink blackhole >/dev/null 2>"$tmp/demo-stop.err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+st=$?
+if [ $st != 0 ] || ! grep -q "events" "$tmp/demo-stop.err"; then
+  echo "FAIL demo unbounded stop: exit $st"; cat "$tmp/demo-stop.err"; fails=$((fails + 1))
+else
+  echo "ok   demo unbounded stop"
+fi
 # A job that fails while running exits 1 with the message.
 printf "SELECT CAST(x AS INT) FROM (VALUES ('1'), ('abc')) AS t(x);\n" >"$tmp/fails.sql"
 check sql-job-fails 1 "cannot cast 'abc' to INT" -- "$weir" run "$tmp/fails.sql"
