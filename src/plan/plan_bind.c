@@ -1764,19 +1764,52 @@ static void schema_text(wr_buf *b, const wr_field *cols, uint32_t n)
     wr_buf_putc(b, ']');
 }
 
-/* Whether a query column of type from may be written into a sink column of type to. */
+/* Integer digits an integer type needs in a DECIMAL (its precision in Flink). */
+static int int_digits(uint8_t id)
+{
+    switch (id) {
+    case WR_TYPE_TINYINT:
+        return 3;
+    case WR_TYPE_SMALLINT:
+        return 5;
+    case WR_TYPE_INT:
+        return 10;
+    default:
+        return 19;
+    }
+}
+
+/* Whether a numeric query column may be written into a numeric sink column: only implicit
+ * widening (Flink's LogicalTypeCasts.supportsImplicitCast), TINYINT < SMALLINT < INT <
+ * BIGINT < DECIMAL (when the digits fit) < FLOAT < DOUBLE. */
+static bool numeric_widens(const wr_type *from, const wr_type *to)
+{
+    bool fi = wr_type_is_integer(from), ti = wr_type_is_integer(to);
+    if (fi && ti) return from->id <= to->id;
+    if (to->id == WR_TYPE_DOUBLE) return true;
+    if (to->id == WR_TYPE_FLOAT) return from->id != WR_TYPE_DOUBLE;
+    if (to->id != WR_TYPE_DECIMAL) return false; /* into an integer from a non-integer */
+    if (fi) return (int)to->precision - (int)to->scale >= int_digits(from->id);
+    if (from->id != WR_TYPE_DECIMAL) return false; /* FLOAT/DOUBLE into DECIMAL */
+    return (int)to->precision - (int)to->scale >= (int)from->precision - (int)from->scale &&
+           to->scale >= from->scale;
+}
+
+/* Whether a query column of type from may be written into a sink column of type to
+ * (Flink's implicit casts; nullability is not checked here except for untyped NULLs). */
 static bool assignable(const wr_type *from, const wr_type *to)
 {
-    if (from->id == WR_TYPE_NULL) return true;
+    if (from->id == WR_TYPE_NULL) return to->nullable;
     if (wr_type_equal(from, to, true)) return true;
-    if (wr_type_is_numeric(from) && wr_type_is_numeric(to)) return true;
-    if (wr_type_is_string(from) && wr_type_is_string(to)) return true;
-    if (wr_type_is_binary(from) && wr_type_is_binary(to)) return true;
+    if (wr_type_is_numeric(from) && wr_type_is_numeric(to)) return numeric_widens(from, to);
+    if (wr_type_is_string(from) && wr_type_is_string(to))
+        return to->id == WR_TYPE_VARCHAR || from->id == WR_TYPE_CHAR;
+    if (wr_type_is_binary(from) && wr_type_is_binary(to))
+        return to->id == WR_TYPE_VARBINARY || from->id == WR_TYPE_BINARY;
     bool ft = from->id == WR_TYPE_TIMESTAMP || from->id == WR_TYPE_TIMESTAMP_LTZ;
     bool tt = to->id == WR_TYPE_TIMESTAMP || to->id == WR_TYPE_TIMESTAMP_LTZ;
     if (ft && tt) return true;
-    if (from->id == WR_TYPE_DATE && tt) return true;
-    if (from->id == to->id) return true; /* TIME(p), intervals */
+    if (from->id == to->id) return true; /* TIME(p), intervals, nested types */
     return false;
 }
 
@@ -1903,14 +1936,16 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
         if (!assignable(&qt, &st)) {
             wr_buf b;
             wr_buf_init(&b);
+            wr_type qf = qt, sf = st;
+            qf.time_attr = WR_TIME_ATTR_NONE;
+            sf.time_attr = WR_TIME_ATTR_NONE;
             wr_buf_printf(&b,
-                          "column types of query result and sink for '%s' do not match: "
-                          "incompatible types for sink column '%s' at position %u. Query "
-                          "schema: ",
-                          name, names[i], i);
-            schema_text(&b, q->cols, q->ncols);
-            wr_buf_append_c(&b, " Sink schema: ");
-            schema_text(&b, sink_cols, nsink);
+                          "Incompatible types for sink column '%s' at position %u: the query "
+                          "gives ",
+                          names[i], k);
+            wr_type_format(&qf, &b);
+            wr_buf_append_c(&b, ", the sink column is ");
+            wr_type_format(&sf, &b);
             wr_pctx_error(c, ins->query->pos, "%s", b.ptr);
             wr_buf_free(&b);
             return NULL;

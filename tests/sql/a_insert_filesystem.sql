@@ -18,4 +18,4 @@ CREATE TABLE archive (
     ts TIMESTAMP(3)
 ) WITH ('connector' = 'filesystem', 'path' = 'out/a_insert_filesystem', 'format' = 'csv');
 
-INSERT INTO archive SELECT order_id, customer, amount * price, ts FROM orders WHERE note = 'rush';
+INSERT INTO archive SELECT order_id, customer, CAST(amount * price AS DECIMAL(12, 2)), ts FROM orders WHERE note = 'rush';
