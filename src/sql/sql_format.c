@@ -479,7 +479,10 @@ static void literal(fmt *f, const wr_sql_literal *l)
     case WR_SQL_LIT_INTEGER:
     case WR_SQL_LIT_DECIMAL:
     case WR_SQL_LIT_DOUBLE:
+        /* A signed text comes from DECIMAL '-1.5', which stays one literal. */
+        if (l->text_len && (l->text[0] == '-' || l->text[0] == '+')) put(f, "DECIMAL '");
         putn(f, l->text, l->text_len);
+        if (l->text_len && (l->text[0] == '-' || l->text[0] == '+')) put(f, "'");
         break;
     case WR_SQL_LIT_STRING:
         string_lit(f, l->text, l->text_len);

@@ -138,6 +138,57 @@ static wr_sql_expr *number_literal(wr_sql_parser *p)
     return wr_sql_p_finish_expr(p, e);
 }
 
+/* DECIMAL '-1.50' (Calcite): DECIMAL(p, s) with p every digit written and s the fraction
+ * digits, as a numeric literal; surrounding spaces are ignored. The keyword is current. */
+static wr_sql_expr *decimal_string_literal(wr_sql_parser *p)
+{
+    wr_sql_pos pos = wr_sql_p_pos(p);
+    wr_sql_p_next(p);
+    wr_sql_pos spos = wr_sql_p_pos(p);
+    uint32_t n;
+    char *s = wr_sql_p_string_of(p, wr_sql_p_next(p), &n);
+    while (n && s[0] == ' ')
+        s++, n--;
+    while (n && s[n - 1] == ' ')
+        n--;
+    wr_sql_expr *e = new_literal(p, WR_SQL_LIT_DECIMAL, pos);
+    wr_sql_literal *l = &e->lit;
+    set_text(p, l, s, n);
+    bool neg = n && s[0] == '-';
+    uint32_t b = n && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    uint32_t nint = 0, nfrac = 0, ndot = 0;
+    bool ok = true;
+    for (uint32_t i = b; i < n && ok; i++) {
+        if (s[i] == '.')
+            ok = ++ndot == 1;
+        else if (s[i] >= '0' && s[i] <= '9')
+            ndot ? nfrac++ : nint++;
+        else
+            ok = false;
+    }
+    if (!ok || nint + nfrac == 0)
+        wr_sql_p_fail(p, WR_EPARSE, spos, "invalid DECIMAL literal '%s'", l->text);
+    uint32_t prec = nint + nfrac;
+    if (prec > WR_DECIMAL_MAX_PRECISION) prec -= (uint32_t)skip_zeros(s + b, nint);
+    if (prec > WR_DECIMAL_MAX_PRECISION)
+        wr_sql_p_fail(p, WR_EPARSE, spos,
+                      "DECIMAL literal '%s' is out of range (more than %d digits)", l->text,
+                      WR_DECIMAL_MAX_PRECISION);
+    char digits[80];
+    uint32_t nd = 0;
+    for (uint32_t i = b; i < n && nd < sizeof digits; i++)
+        if (s[i] != '.') digits[nd++] = s[i];
+    size_t z = skip_zeros(digits, nd);
+    wr_i128 v = (wr_i128)digits_value(digits + z, nd - z);
+    if (neg) v = -v;
+    l->type = wr_type_not_null(wr_type_decimal((int)prec, (int)nfrac));
+    if (prec <= WR_DECIMAL64_MAX_PRECISION)
+        l->value.i = (int64_t)v;
+    else
+        l->value.dec = v;
+    return wr_sql_p_finish_expr(p, e);
+}
+
 /* ------------------------------------------------------------------------------------------
  * Strings
  * ---------------------------------------------------------------------------------------- */
@@ -1497,6 +1548,9 @@ static wr_sql_expr *primary(wr_sql_parser *p)
         break;
     case WR_KW_TIMESTAMP_LTZ:
         if (string_next) return typed_literal(p, WR_SQL_LIT_TIMESTAMP_LTZ, 1);
+        break;
+    case WR_KW_DECIMAL:
+        if (string_next) return decimal_string_literal(p);
         break;
     case WR_KW_INTERVAL:
         return interval_literal(p);

@@ -315,6 +315,9 @@ static void test_literal_types(void **state)
          "TIMESTAMP_LTZ '2024-01-02 03:04:05'"},
         {"INTERVAL '10' MINUTE", "INTERVAL SECOND(3) NOT NULL", "INTERVAL '10' MINUTE"},
         {"INTERVAL '1' YEAR", "INTERVAL MONTH NOT NULL", "INTERVAL '1' YEAR"},
+        {"DECIMAL '1.50'", "DECIMAL(3, 2) NOT NULL", "1.50"},
+        {"DECIMAL ' 12 '", "DECIMAL(2, 0) NOT NULL", "12"},
+        {"decimal '-0.05'", "DECIMAL(3, 2) NOT NULL", "DECIMAL '-0.05'"},
     };
     for (size_t i = 0; i < WR_ARRAY_LEN(cases); i++) {
         const wr_sql_literal *l = lit(cases[i].in);
@@ -334,6 +337,12 @@ static void test_literal_types(void **state)
     assert_int_equal(l->type.scale, 10);
     assert_true(l->value.dec == (wr_i128)12345678901234567890ULL);
     assert_true(lit("1.5E-2")->value.d == 0.015);
+    assert_int_equal(lit("DECIMAL '1.50'")->kind, WR_SQL_LIT_DECIMAL);
+    assert_int_equal(lit("DECIMAL '1.50'")->value.i, 150);
+    assert_int_equal(lit("DECIMAL '-0.05'")->value.i, -5);
+    l = lit("DECIMAL '1234567890.1234567890'");
+    assert_int_equal(l->type.precision, 20);
+    assert_true(l->value.dec == (wr_i128)12345678901234567890ULL);
     assert_int_equal(lit("'a' 'bc'")->value.s.len, 3);
     assert_memory_equal(lit("X'0aFF'")->value.s.ptr, "\x0a\xff", 2);
     assert_true(lit("TRUE")->value.b);
@@ -478,6 +487,10 @@ static void test_literal_errors(void **state)
     assert_string_equal(sql_expr_error("X'0g'"),
                         "e.sql:1:4: invalid binary literal: expected hexadecimal digits");
     assert_string_equal(sql_expr_error("1abc"), "e.sql:1:1: invalid number '1abc'");
+    assert_string_equal(sql_expr_error("DECIMAL '1.2.3'"),
+                        "e.sql:1:9: invalid DECIMAL literal '1.2.3'");
+    assert_string_equal(sql_expr_error("DECIMAL 'abc'"),
+                        "e.sql:1:9: invalid DECIMAL literal 'abc'");
     assert_string_equal(sql_expr_error("1e+"), "e.sql:1:1: invalid number: exponent has no digits");
 }
 
