@@ -8,8 +8,11 @@
 #                      gives the rows of the print sink with print-identifier <id>
 # Outputs are compared order-free: "N> " subtask prefixes are dropped ("id:N> " becomes
 # "id> "), and a changelog (lines with -U, +U, -D) is applied and compared as its final
-# state. A case whose first line is "-- ordered" is also compared line by line at
-# parallelism 1. A case with a line "-- output: DIR" writes into a filesystem table at DIR
+# state. A case with a line "-- ordered" is also compared line by line at parallelism 1:
+# with its .out, or else with the rows of its one <case>.duckdb.sql in the oracle's order
+# (that query must have an ORDER BY); a marker that cannot be honoured fails the case. A
+# line "-- parallelism: N [M...]" runs the case only at those parallelisms (default 1 4).
+# A case with a line "-- output: DIR" writes into a filesystem table at DIR
 # (relative to this directory, removed before each run): the committed files' lines L are
 # compared as "+I[L]" (make the DuckDB query return one VARCHAR column holding the line).
 # Usage: run.sh [CASE...]   (WEIR_BIN: the binary; WEIR_SRC: the source tree)
@@ -48,8 +51,40 @@ fail() {
 run_case() {
     local name=$1 sql="$here/$1.sql"
     local expected="$tmp/$name.expected"
+    local ordered="" pars="1 4" ordered_ref=""
+    grep -q '^-- ordered[[:space:]]*$' "$sql" && ordered=1
+    if grep -q '^-- parallelism:' "$sql"; then
+        pars=$(sed -n 's/^-- parallelism:[[:space:]]*//p' "$sql" | head -1)
+        if ! [[ $pars =~ ^[0-9]+([[:space:]]+[0-9]+)*[[:space:]]*$ ]]; then
+            fail "$name: bad '-- parallelism:' marker '$pars' (expected numbers)"; return
+        fi
+    fi
+    if [ -n "$ordered" ]; then
+        # Honour '-- ordered' or fail: never skip the order check silently.
+        local why=""
+        if [ -f "$here/$name.err" ]; then
+            why="a negative case (.err) has no output order"
+        elif [[ " $pars " != *" 1 "* ]]; then
+            why="the order is checked at parallelism 1, which '-- parallelism:' excludes"
+        elif grep -q '^-- output:' "$sql"; then
+            why="the files of '-- output:' have no order"
+        elif [ -f "$here/$name.out" ]; then
+            ordered_ref="$here/$name.out"
+        elif [ -f "$here/$name.duckdb.sql" ] && ! ls "$here/$name".?*.duckdb.sql >/dev/null 2>&1; then
+            if ! grep -qi 'order[[:space:]]\+by' "$here/$name.duckdb.sql"; then
+                why="$name.duckdb.sql has no ORDER BY, so its row order means nothing"
+            else
+                ordered_ref="$tmp/$name.oracle-ordered"
+            fi
+        else
+            why="no $name.out and no single $name.duckdb.sql to take the order from"
+        fi
+        if [ -n "$why" ]; then
+            fail "$name: '-- ordered' cannot be honoured: $why"; return
+        fi
+    fi
     if [ -f "$here/$name.err" ]; then
-        for p in 1 4; do
+        for p in $pars; do
             (cd "$here" && timeout 120 "$weir" run "$name.sql" --parallelism $p) \
                 >"$tmp/out" 2>"$tmp/err"
             local st=$?
@@ -79,13 +114,14 @@ run_case() {
             fi
             if [ -n "$id" ]; then sed "s/^/$id> /" "$tmp/rows" >>"$tmp/oracle"; else cat "$tmp/rows" >>"$tmp/oracle"; fi
         done
+        [ -n "$ordered_ref" ] && cp "$tmp/oracle" "$ordered_ref"
         normalize "$tmp/oracle" >"$expected"
     else
         fail "$name: no $name.out, $name.duckdb.sql or $name.err beside it"; return
     fi
     local outdir
     outdir=$(sed -n 's/^-- output: *//p' "$sql" | head -1)
-    for p in 1 4; do
+    for p in $pars; do
         [ -n "$outdir" ] && rm -rf "${here:?}/$outdir"
         (cd "$here" && timeout 120 "$weir" run "$name.sql" --parallelism $p) \
             >"$tmp/out" 2>"$tmp/err"
@@ -101,9 +137,10 @@ run_case() {
         if ! diff -u "$expected" "$tmp/actual" >"$tmp/diff"; then
             fail "$name p=$p: output differs (- expected, + weir)"; head -40 "$tmp/diff"; return
         fi
-        if [ $p = 1 ] && head -1 "$sql" | grep -q '^-- ordered' && [ -f "$here/$name.out" ]; then
-            if ! diff -u "$here/$name.out" "$tmp/out" >"$tmp/diff"; then
-                fail "$name p=1: order differs"; head -40 "$tmp/diff"; return
+        if [ $p = 1 ] && [ -n "$ordered" ]; then
+            sed -E 's/^[0-9]+> //' "$tmp/out" >"$tmp/out.ordered"
+            if ! diff -u "$ordered_ref" "$tmp/out.ordered" >"$tmp/diff"; then
+                fail "$name p=1: order differs (- expected, + weir)"; head -40 "$tmp/diff"; return
             fi
         fi
     done
