@@ -477,13 +477,19 @@ static void literal(fmt *f, const wr_sql_literal *l)
         put(f, l->value.is_null ? "UNKNOWN" : l->value.b ? "TRUE" : "FALSE");
         break;
     case WR_SQL_LIT_INTEGER:
-    case WR_SQL_LIT_DECIMAL:
     case WR_SQL_LIT_DOUBLE:
-        /* A signed text comes from DECIMAL '-1.5', which stays one literal. */
-        if (l->text_len && (l->text[0] == '-' || l->text[0] == '+')) put(f, "DECIMAL '");
         putn(f, l->text, l->text_len);
-        if (l->text_len && (l->text[0] == '-' || l->text[0] == '+')) put(f, "'");
         break;
+    case WR_SQL_LIT_DECIMAL: {
+        /* Bare digits only when they read back as this DECIMAL: DECIMAL '-1.5' (a sign),
+         * DECIMAL '5' and DECIMAL '5.' (which would read as INT) keep the string form. */
+        bool bare = l->text_len > 1 && memchr(l->text, '.', l->text_len) && l->text[0] != '-' &&
+                    l->text[0] != '+' && l->text[l->text_len - 1] != '.';
+        if (!bare) put(f, "DECIMAL '");
+        putn(f, l->text, l->text_len);
+        if (!bare) put(f, "'");
+        break;
+    }
     case WR_SQL_LIT_STRING:
         string_lit(f, l->text, l->text_len);
         break;

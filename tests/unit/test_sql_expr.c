@@ -316,7 +316,8 @@ static void test_literal_types(void **state)
         {"INTERVAL '10' MINUTE", "INTERVAL SECOND(3) NOT NULL", "INTERVAL '10' MINUTE"},
         {"INTERVAL '1' YEAR", "INTERVAL MONTH NOT NULL", "INTERVAL '1' YEAR"},
         {"DECIMAL '1.50'", "DECIMAL(3, 2) NOT NULL", "1.50"},
-        {"DECIMAL ' 12 '", "DECIMAL(2, 0) NOT NULL", "12"},
+        {"DECIMAL ' 12 '", "DECIMAL(2, 0) NOT NULL", "DECIMAL '12'"},
+        {"DECIMAL '5.'", "DECIMAL(1, 0) NOT NULL", "DECIMAL '5.'"},
         {"decimal '-0.05'", "DECIMAL(3, 2) NOT NULL", "DECIMAL '-0.05'"},
     };
     for (size_t i = 0; i < WR_ARRAY_LEN(cases); i++) {
