@@ -56,6 +56,9 @@ wr_type wr_expr_prog_output_type(const wr_expr_prog *p, uint32_t i);
 
 wr_expr_scratch *wr_expr_scratch_new(const wr_expr_prog *p, wr_mem_owner *owner);
 void wr_expr_scratch_free(wr_expr_scratch *s);
+/* The watermark CURRENT_WATERMARK reads in the next evaluations (microseconds; INT64_MIN,
+ * the initial value, before the first watermark: CURRENT_WATERMARK is then NULL). */
+void wr_expr_scratch_set_watermark(wr_expr_scratch *s, int64_t watermark);
 
 /* Evaluate every output of p over all rows of `in`, writing output i into column
  * out_col0 + i of `out` for rows [0, in->len). `out` must have capacity >= in->len; its

@@ -51,6 +51,7 @@ wr_expr_scratch *wr_expr_scratch_new(const wr_expr_prog *p, wr_mem_owner *owner)
     s->buf.owner = owner;
     s->buf2.owner = owner;
     s->seed_base = (uint64_t)wr_wall_us() ^ ((uint64_t)(uintptr_t)s << 16);
+    s->watermark = INT64_MIN;
     return s;
 }
 
@@ -751,8 +752,24 @@ static int k_minmax(wr_expr_ctx *c, const wr_expr_insn *I, wr_vec *D)
     return 0;
 }
 
+void wr_expr_scratch_set_watermark(wr_expr_scratch *s, int64_t watermark)
+{
+    s->watermark = watermark;
+}
+
 static int k_now(wr_expr_ctx *c, const wr_expr_insn *I, wr_vec *D)
 {
+    if (I->imm == WR_NOW_WATERMARK) {
+        /* Milliseconds, as Flink's watermarks; NULL before the first one. */
+        int64_t wm = c->s->watermark;
+        bool none = wm == INT64_MIN;
+        int64_t v = none ? 0 : wr_floor_div(wm, 1000) * 1000;
+        for (uint32_t i = 0; i < c->n; i++)
+            wr_expr_store_i64(D, i, v);
+        for (uint32_t w = 0; w < c->nw; w++)
+            D->validity[w] = none ? 0 : mask_word(c, I->mask, w);
+        return 0;
+    }
     if (!c->now_us) c->now_us = wr_wall_us();
     int64_t us = c->now_us, v;
     switch (I->imm) {

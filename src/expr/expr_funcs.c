@@ -1066,6 +1066,22 @@ static wr_expr *bind_now(bctx *b, wr_expr **args, uint32_t n)
     return e;
 }
 
+/* CURRENT_WATERMARK(ts): the watermark of the evaluating operator, typed as ts with
+ * precision 3, nullable. The argument only gives the type (the binder checks it is a rowtime
+ * attribute). */
+static wr_expr *bind_current_watermark(bctx *b, wr_expr **args, uint32_t n)
+{
+    wr_type t = args[0]->type;
+    if (t.id != WR_TYPE_TIMESTAMP && t.id != WR_TYPE_TIMESTAMP_LTZ) return type_error(b, args, n);
+    wr_type rt = t.id == WR_TYPE_TIMESTAMP ? wr_type_timestamp(3) : wr_type_timestamp_ltz(3);
+    wr_expr *e = mk(b, WR_OP_NOW, rt, NULL, 0);
+    if (e) {
+        e->imm = WR_NOW_WATERMARK;
+        e->flags |= WR_EF_NONDET;
+    }
+    return e;
+}
+
 /* ------------------------------------------------------------------------------------------
  * The registry
  * ---------------------------------------------------------------------------------------- */
@@ -1242,6 +1258,7 @@ static const wr_fndef fndefs[] = {
     OPF("CURRENT_DATE", bind_now, WR_NOW_DATE, 0, 0, "CURRENT_DATE"),
     OPF("CURRENT_TIME", bind_now, WR_NOW_TIME, 0, 0, "CURRENT_TIME"),
     OPF("LOCALTIME", bind_now, WR_NOW_TIME, 0, 0, "LOCALTIME"),
+    OPF("CURRENT_WATERMARK", bind_current_watermark, 0, 1, 1, "CURRENT_WATERMARK(rowtime)"),
 };
 
 static const wr_fndef *find_fn(const char *name)

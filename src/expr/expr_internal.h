@@ -270,6 +270,7 @@ typedef enum wr_now_kind {
     WR_NOW_DATE,              /* CURRENT_DATE */
     WR_NOW_TIME,              /* CURRENT_TIME, LOCALTIME */
     WR_NOW_UNIX,              /* UNIX_TIMESTAMP() */
+    WR_NOW_WATERMARK,         /* CURRENT_WATERMARK(rowtime): the scratch's watermark */
 } wr_now_kind;
 
 /* ------------------------------------------------------------------------------------------
@@ -353,6 +354,7 @@ struct wr_expr_scratch {
     wr_buf buf, buf2;            /* per-row string building */
     wr_expr_slot *slots;
     uint64_t seed_base; /* for unseeded RAND */
+    int64_t watermark;  /* for CURRENT_WATERMARK; INT64_MIN = none yet */
 };
 
 /* ------------------------------------------------------------------------------------------

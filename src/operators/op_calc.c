@@ -116,6 +116,10 @@ static int calc_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *i
     calc_state *st = state;
     const wr_calc_cfg *cfg = st->cfg;
     if (in->len == 0) return 0;
+    /* CURRENT_WATERMARK reads the watermark this operator has seen. */
+    int64_t wm = wr_op_current_watermark(ctx);
+    if (st->fscratch) wr_expr_scratch_set_watermark(st->fscratch, wm);
+    if (st->pscratch) wr_expr_scratch_set_watermark(st->pscratch, wm);
 
     uint32_t nsel = in->len;
     if (cfg->filter) {

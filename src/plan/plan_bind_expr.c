@@ -370,8 +370,20 @@ static wr_pexpr *bind_call(wr_benv *env, const wr_sql_expr *e)
         if (r) r->type.time_attr = WR_TIME_ATTR_PROCTIME;
         return r;
     }
-    if (strcmp(fn, "CURRENT_WATERMARK") == 0)
-        return fail(env, e->pos, "not supported yet: %s%s", "CURRENT_WATERMARK", "");
+    if (strcmp(fn, "CURRENT_WATERMARK") == 0) {
+        if (cl->nargs != 1)
+            return fail(env, e->pos,
+                        "CURRENT_WATERMARK takes one argument, a rowtime "
+                        "attribute%s%s",
+                        "", "");
+        wr_pexpr **args = bind_list(env, cl->args, 1, 0);
+        if (!args) return NULL;
+        if (args[0]->type.time_attr != WR_TIME_ATTR_ROWTIME)
+            return fail(env, cl->args[0]->pos,
+                        "the argument of CURRENT_WATERMARK must be a rowtime attribute%s%s", "",
+                        "");
+        return call(env, e->pos, "CURRENT_WATERMARK", args, 1);
+    }
     wr_arena *a = c->a;
     switch (cl->form) {
     case WR_SQL_CALL_EXTRACT:

@@ -302,12 +302,52 @@ static void test_now(void **state)
     tx_free(t);
 }
 
+/* CURRENT_WATERMARK: the scratch's watermark at millisecond precision, typed as the argument
+ * (precision 3, nullable), NULL before the first watermark; never a constant. */
+static void test_current_watermark(void **state)
+{
+    (void)state;
+    tx tt, *t = &tt;
+    wr_type ty[2] = {wr_type_timestamp(3), wr_type_timestamp_ltz(3)};
+    tx_init(t, 2, ty, 2);
+    wr_expr *es[2] = {CALL(t, "CURRENT_WATERMARK", col(t, 0)),
+                      CALL(t, "CURRENT_WATERMARK", col(t, 1))};
+    expect_type(es[0], "TIMESTAMP(3)");
+    expect_type(es[1], "TIMESTAMP_LTZ(3)");
+    assert_false(wr_expr_is_constant(es[0]));
+    call_fails(t, "CURRENT_WATERMARK", (wr_expr *[]){lit_i(t, 1)}, 1, "CURRENT_WATERMARK");
+    wr_expr_prog *p;
+    assert_int_equal(wr_expr_compile(es, 2, t->schema, &p, &t->err), 0);
+    wr_expr_scratch *s = wr_expr_scratch_new(p, NULL);
+    wr_schema *os = wr_schema_new(2);
+    wr_schema_set(os, 0, "a", wr_type_timestamp(3));
+    wr_schema_set(os, 1, "b", wr_type_timestamp_ltz(3));
+    wr_batch *o = wr_batch_new(os, 2, NULL);
+    assert_int_equal(wr_expr_eval(p, s, t->in, o, 0, &t->err), 0);
+    expect_null(&o->cols[0], 0);
+    expect_null(&o->cols[1], 1);
+    wr_expr_scratch_set_watermark(s, 1500123); /* microseconds */
+    assert_int_equal(wr_expr_eval(p, s, t->in, o, 0, &t->err), 0);
+    expect_i(&o->cols[0], 0, 1500000);
+    expect_i(&o->cols[0], 1, 1500000);
+    expect_i(&o->cols[1], 0, 1500000);
+    wr_expr_scratch_set_watermark(s, -1); /* before the epoch: floored */
+    assert_int_equal(wr_expr_eval(p, s, t->in, o, 0, &t->err), 0);
+    expect_i(&o->cols[0], 0, -1000);
+    wr_batch_release(o);
+    wr_schema_free(os);
+    wr_expr_scratch_free(s);
+    wr_expr_prog_free(p);
+    tx_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_extract),        cmocka_unit_test(test_floor_ceil),
-        cmocka_unit_test(test_date_format),    cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_arith_add_diff), cmocka_unit_test(test_now),
+        cmocka_unit_test(test_extract),           cmocka_unit_test(test_floor_ceil),
+        cmocka_unit_test(test_date_format),       cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_arith_add_diff),    cmocka_unit_test(test_now),
+        cmocka_unit_test(test_current_watermark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

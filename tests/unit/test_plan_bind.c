@@ -73,6 +73,16 @@ static void test_sink_assignability(void **state)
                   "");
 }
 
+static void test_current_watermark(void **state)
+{
+    (void)state;
+    expect_errors(PLAN_TABLES "SELECT id FROM orders WHERE ts > CURRENT_WATERMARK(ts);\n", "");
+    expect_errors(PLAN_TABLES "SELECT CURRENT_WATERMARK(CAST(ts AS TIMESTAMP(3))) FROM orders;\n",
+                  "q.sql:7:26: the argument of CURRENT_WATERMARK must be a rowtime attribute\n");
+    expect_errors(PLAN_TABLES "SELECT CURRENT_WATERMARK() FROM orders;\n",
+                  "q.sql:7:8: CURRENT_WATERMARK takes one argument, a rowtime attribute\n");
+}
+
 static void test_ddl_errors(void **state)
 {
     (void)state;
@@ -249,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_name_errors),
         cmocka_unit_test(test_type_errors),
         cmocka_unit_test(test_sink_assignability),
+        cmocka_unit_test(test_current_watermark),
         cmocka_unit_test(test_ddl_errors),
         cmocka_unit_test(test_many_errors_sorted_and_not_repeated),
         cmocka_unit_test(test_unsupported),
