@@ -127,7 +127,7 @@ static char *read_parts(const char *dir)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         if (e->d_name[0] == '.') fail_msg("in-progress file left behind: %s", e->d_name);
         assert_true(strncmp(e->d_name, "part-", 5) == 0);
-        char path[4096];
+        char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         char *text = wr_test_read_file(path, NULL);
         assert_non_null(text);

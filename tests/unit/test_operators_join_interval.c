@@ -351,7 +351,7 @@ static void random_round(uint64_t seed)
             x->ts = clock[side] - 100 * (int64_t)rnd(20); /* up to 1.9 s out of order */
             x->k = rnd(10) == 0 ? -1 : (int)rnd(4);
             snprintf(x->s, sizeof(x->s), "%c%d", side ? 'r' : 'l', (int)(nrow[side] % 100));
-            char k[8];
+            char k[16];
             if (x->k < 0)
                 snprintf(k, sizeof(k), "NULL");
             else
