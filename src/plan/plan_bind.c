@@ -1950,7 +1950,12 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
             wr_buf_free(&b);
             return NULL;
         }
-        if (!wr_type_equal(&qt, &st, true)) {
+        /* Strings and byte strings go into CHAR(n)/VARCHAR(n)/BINARY(n) columns as they are:
+         * Flink's default table.exec.sink.type-length-enforcer=IGNORE neither truncates nor
+         * pads (a cast would truncate). */
+        bool same_bytes = (wr_type_is_string(&qt) && wr_type_is_string(&st)) ||
+                          (wr_type_is_binary(&qt) && wr_type_is_binary(&st));
+        if (!same_bytes && !wr_type_equal(&qt, &st, true)) {
             wr_error err = {0};
             proj[i] = wr_px_cast(a, proj[i], st, false, &err);
             if (!proj[i]) {
