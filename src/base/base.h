@@ -171,6 +171,31 @@ bool wr_slice_ieq_c(wr_slice a, const char *s); /* ASCII case-insensitive */
 int wr_slice_cmp(wr_slice a, wr_slice b);       /* memcmp order, shorter first on tie */
 wr_slice wr_slice_trim(wr_slice s);             /* ASCII whitespace */
 
+/* Encode code point cp (at most 0x10FFFF) as UTF-8 into out[0..4); returns the bytes written. */
+static inline size_t wr_utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 typedef struct wr_buf {
     char *ptr;
     size_t len;

@@ -47,27 +47,7 @@ static bool hex4(const char *p, const char *end, uint32_t *out)
 static int put_utf8(wr_buf *b, uint32_t cp)
 {
     char t[4];
-    int n;
-    if (cp < 0x80) {
-        t[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        t[0] = (char)(0xC0 | cp >> 6);
-        t[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        t[0] = (char)(0xE0 | cp >> 12);
-        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        t[0] = (char)(0xF0 | cp >> 18);
-        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return wr_buf_append(b, t, (size_t)n);
+    return wr_buf_append(b, t, wr_utf8_encode(cp, t));
 }
 
 /* Read a string at c->p (at the opening quote); decoded into b when b is not NULL. */

@@ -38,30 +38,6 @@ static uint32_t u8dec(const char *p, uint32_t n, uint32_t *adv)
     }
 }
 
-static int u8enc(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static uint32_t nchars(wr_strv s)
 {
     uint32_t c = 0;
@@ -148,7 +124,7 @@ static int map_case(wr_expr_ctx *c, wr_strv s, int mode, wr_strv *out)
         uint32_t adv, cp = u8dec(s.ptr + i, s.len - i, &adv);
         uint32_t m = map_cp(cp, mode, &start);
         char enc[4];
-        if (m != cp && (uint32_t)u8enc(m, enc) == adv)
+        if (m != cp && (uint32_t)wr_utf8_encode(m, enc) == adv)
             memcpy(dst + i, enc, adv);
         else
             memcpy(dst + i, s.ptr + i, adv);
@@ -557,7 +533,7 @@ int wr_expr_k_string(wr_expr_ctx *c, const wr_expr_insn *I)
                 continue;
             }
             char tmp[4];
-            int l = u8enc((uint32_t)(k[i] & 0xFF), tmp);
+            int l = (int)wr_utf8_encode((uint32_t)(k[i] & 0xFF), tmp);
             if ((rc = wr_expr_str_out(c, &o[i], tmp, (size_t)l)) < 0) return rc;
         }
         return 0;

@@ -243,30 +243,6 @@ static int hex4(const char *s, uint32_t *out)
     return 0;
 }
 
-static size_t put_utf8(char *d, uint32_t cp)
-{
-    if (cp < 0x80) {
-        d[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        d[0] = (char)(0xC0 | (cp >> 6));
-        d[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        d[0] = (char)(0xE0 | (cp >> 12));
-        d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (char)(0xF0 | (cp >> 18));
-    d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    d[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Read the string at the cursor (which is at '"'). Without escapes the result is a view
  * into the line; otherwise it is unescaped into buf. Unpaired surrogates become U+FFFD. */
 static int read_string(jp *j, wr_buf *buf, const char **out, size_t *out_len, wr_error *err)
@@ -364,7 +340,7 @@ static int read_string(jp *j, wr_buf *buf, const char **out, size_t *out_len, wr
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                 cp = 0xFFFD;
             }
-            o += put_utf8(d + o, cp);
+            o += wr_utf8_encode(cp, d + o);
             break;
         }
         default:

@@ -256,30 +256,6 @@ static bool read_hex(const char *s, uint32_t n, uint32_t at, uint32_t digits, ui
     return true;
 }
 
-static uint32_t put_utf8(char *d, uint32_t cp)
-{
-    if (cp < 0x80) {
-        d[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        d[0] = (char)(0xC0 | (cp >> 6));
-        d[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        d[0] = (char)(0xE0 | (cp >> 12));
-        d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (char)(0xF0 | (cp >> 18));
-    d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    d[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* U&'d\0061t\+01F600' [UESCAPE '!']: \XXXX and \+XXXXXX code points, \\ for a backslash
  * (or the UESCAPE character). */
 static wr_sql_expr *unicode_literal(wr_sql_parser *p)
@@ -329,7 +305,7 @@ static wr_sql_expr *unicode_literal(wr_sql_parser *p)
         }
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             wr_sql_p_fail(p, WR_EPARSE, t->pos, "invalid code point U+%04X in U&'...'", cp);
-        o += put_utf8(out + o, cp);
+        o += (uint32_t)wr_utf8_encode(cp, out + o);
     }
     out[o] = '\0';
     wr_sql_expr *e = new_literal(p, WR_SQL_LIT_STRING, t->pos);
