@@ -376,6 +376,12 @@ static wr_pexpr *bind_call(wr_benv *env, const wr_sql_expr *e)
                         "CURRENT_WATERMARK takes one argument, a rowtime "
                         "attribute%s%s",
                         "", "");
+        /* It reads the watermark of the calc that evaluates it: projections and filters
+         * (SELECT, WHERE, HAVING). Elsewhere (join conditions, aggregate arguments, keys,
+         * window arguments, ...) no operator would give it a watermark. */
+        if (env->clause && strcmp(env->clause, "WHERE") != 0)
+            return fail(env, e->pos, "not supported yet: CURRENT_WATERMARK in %s%s", env->clause,
+                        "");
         wr_pexpr **args = bind_list(env, cl->args, 1, 0);
         if (!args) return NULL;
         if (args[0]->type.time_attr != WR_TIME_ATTR_ROWTIME)
