@@ -2,8 +2,8 @@
  * in characters (CHAR_LENGTH, SUBSTRING, LPAD, POSITION, ...) count code points, not bytes.
  * Results that are a piece of an argument (SUBSTRING, TRIM, LEFT, RIGHT, SPLIT_INDEX) are
  * views into the argument; everything else is built in the scratch buffer and copied into
- * the evaluation arena (the output batch's). Case mapping covers ASCII, Latin-1, Greek and
- * Cyrillic. */
+ * the evaluation arena (the output batch's). Case mapping covers ASCII, Latin-1, Latin
+ * Extended-A, Greek and Cyrillic, plus Java's expanding upper-case mappings (ß -> SS). */
 #define _GNU_SOURCE
 #include "expr/expr_internal.h"
 
@@ -57,11 +57,32 @@ static uint32_t char_off(wr_strv s, uint64_t k)
     return off > s.len ? s.len : off;
 }
 
+/* Latin Extended-A (U+0100..U+017F) pairs capitals with small letters: even/odd in
+ * U+0100..U+0137, U+014A..U+0177; odd/even in U+0139..U+0148, U+0179..U+017E. */
+static bool latin_a_small(uint32_t c)
+{
+    if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) return c & 1;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return !(c & 1);
+    return false;
+}
+
+static bool latin_a_capital(uint32_t c)
+{
+    if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) return !(c & 1);
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c & 1;
+    return false;
+}
+
 static uint32_t cp_upper(uint32_t c)
 {
     if (c >= 'a' && c <= 'z') return c - 32;
     if (c < 0x80) return c;
     if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
+    if (c == 0xB5) return 0x39C; /* micro sign -> GREEK CAPITAL MU, as Java */
+    if (c == 0xFF) return 0x178; /* y diaeresis */
+    if (c == 0x131) return 'I';  /* dotless i */
+    if (c == 0x17F) return 'S';  /* long s */
+    if (latin_a_small(c)) return c - 1;
     if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;
     if (c == 0x3C2) return 0x3A3;
     if (c >= 0x430 && c <= 0x44F) return c - 32;
@@ -69,11 +90,38 @@ static uint32_t cp_upper(uint32_t c)
     return c;
 }
 
+/* Java's String.toUpperCase maps a few characters to several (SpecialCasing.txt): the
+ * sharp s and the Latin ligatures. Returns the replacement's ASCII text, or NULL. */
+static const char *cp_upper_special(uint32_t c)
+{
+    switch (c) {
+    case 0xDF:
+        return "SS";
+    case 0xFB00:
+        return "FF";
+    case 0xFB01:
+        return "FI";
+    case 0xFB02:
+        return "FL";
+    case 0xFB03:
+        return "FFI";
+    case 0xFB04:
+        return "FFL";
+    case 0xFB05:
+    case 0xFB06:
+        return "ST";
+    default:
+        return NULL;
+    }
+}
+
 static uint32_t cp_lower(uint32_t c)
 {
     if (c >= 'A' && c <= 'Z') return c + 32;
     if (c < 0x80) return c;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+    if (c == 0x178) return 0xFF;
+    if (latin_a_capital(c)) return c + 1;
     if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;
     if (c >= 0x410 && c <= 0x42F) return c + 32;
     if (c >= 0x400 && c <= 0x40F) return c + 80;
@@ -90,9 +138,11 @@ static int oom(wr_expr_ctx *c)
     return wr_expr_fail(c, WR_ENOMEM, "out of memory");
 }
 
-/* Case mapping (mode 0 UPPER, 1 LOWER, 2 INITCAP) keeps the byte length: a mapping that
- * would change the UTF-8 length is not applied. So the result is written straight into the
- * arena, with a plain loop for the ASCII prefix. */
+/* Case mapping (mode 0 UPPER, 1 LOWER, 2 INITCAP) per code point, as Java's
+ * String.toUpperCase/toLowerCase (root locale) for the scripts above; UPPER also expands
+ * the characters of cp_upper_special (ß -> SS), so the result may be longer or shorter
+ * than s (at most 3 bytes per input byte: U+FB03 is 3 bytes, "FFI" 3; ß 2, "SS" 2). The
+ * result is written straight into the arena, with a plain loop for the ASCII prefix. */
 static uint32_t map_cp(uint32_t cp, int mode, bool *start)
 {
     if (mode == 0) return cp_upper(cp);
@@ -109,28 +159,42 @@ static int map_case(wr_expr_ctx *c, wr_strv s, int mode, wr_strv *out)
         *out = s;
         return 0;
     }
-    char *dst = wr_arena_alloc_aligned(c->arena, s.len, 1);
+    /* The tables never map a character to a longer UTF-8 encoding than its own, so s.len
+     * bytes would do; 2x keeps that a property of the tables, not a memory-safety one. */
+    uint64_t cap = (uint64_t)s.len * 2;
+    if (cap > UINT32_MAX) return wr_expr_fail(c, WR_EINVAL, "string too long");
+    char *dst = wr_arena_alloc_aligned(c->arena, cap, 1);
     if (!dst) return oom(c);
     const unsigned char *src = (const unsigned char *)s.ptr;
-    uint32_t i = 0;
+    uint32_t i = 0, o = 0;
     if (mode != 2) {
         unsigned char lo = mode == 0 ? 'a' : 'A';
         int delta = mode == 0 ? -32 : 32;
         for (; i < s.len && src[i] < 0x80; i++)
             dst[i] = (char)(src[i] + ((unsigned char)(src[i] - lo) < 26 ? delta : 0));
+        o = i;
     }
     bool start = true;
     while (i < s.len) {
         uint32_t adv, cp = u8dec(s.ptr + i, s.len - i, &adv);
+        const char *sp = mode == 0 ? cp_upper_special(cp) : NULL;
         uint32_t m = map_cp(cp, mode, &start);
-        char enc[4];
-        if (m != cp && (uint32_t)wr_utf8_encode(m, enc) == adv)
-            memcpy(dst + i, enc, adv);
-        else
-            memcpy(dst + i, s.ptr + i, adv);
+        if (cp >= 0x80 && adv == 1) {
+            dst[o++] = s.ptr[i]; /* an invalid byte stays as it is */
+        } else if (sp) {
+            size_t n = strlen(sp);
+            memcpy(dst + o, sp, n);
+            o += (uint32_t)n;
+        } else if (m != cp) {
+            o += (uint32_t)wr_utf8_encode(m, dst + o);
+        } else {
+            memcpy(dst + o, s.ptr + i, adv);
+            o += adv;
+        }
         i += adv;
     }
-    *out = wr_strv_make(dst, s.len);
+    WR_ASSERT(o <= cap);
+    *out = wr_strv_make(dst, o);
     return 0;
 }
 

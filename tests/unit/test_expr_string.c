@@ -44,7 +44,17 @@ static void test_concat_case_length(void **state)
     check_s(t, CALL(t, "CONCAT_WS", NULLS, S("a")), NULL);
     check_i(t, CALL(t, "CHAR_LENGTH", S("héllo")), 5);
     check_i(t, CALL(t, "CHARACTER_LENGTH", S("")), 0);
-    check_s(t, CALL(t, "UPPER", S("héllo wörld straße")), "HÉLLO WÖRLD STRAßE");
+    /* Java's toUpperCase: ß -> SS, ligatures expand, µ -> Μ, ÿ -> Ÿ, Latin Extended-A */
+    check_s(t, CALL(t, "UPPER", S("héllo wörld straße")), "HÉLLO WÖRLD STRASSE");
+    check_s(t, CALL(t, "UPPER", S("ßx\xEF\xAC\x83ne µ ÿ łódź ı")), "SSXFFINE Μ Ÿ ŁÓDŹ I");
+    check_s(t, CALL(t, "LOWER", S("ŁÓDŹ Ÿ SS")), "łódź ÿ ss");
+    check_s(t, CALL(t, "INITCAP", S("ßa ŉb")), "ßa ŉb");
+    check_s(t,
+            CALL(t, "UPPER",
+                 S("a\xE0"
+                   "b")),
+            "A\xE0"
+            "B"); /* an invalid byte is kept */
     check_s(t, CALL(t, "LOWER", S("ÀB Ωmega ДОМ")), "àb ωmega дом");
     check_s(t, CALL(t, "INITCAP", S("hello wORLD-foo bar_baz")), "Hello World-Foo Bar_Baz");
     tx_free(t);
