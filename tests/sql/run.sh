@@ -12,7 +12,9 @@
 # with its .out, or else with the rows of its one <case>.duckdb.sql in the oracle's order
 # (that query must have an ORDER BY); a marker that cannot be honoured fails the case. A
 # line "-- parallelism: N [M...]" runs the case only at those parallelisms (default 1 4).
-# A case with a line "-- output: DIR" writes into a filesystem table at DIR
+# A line "-- upsert-key: N [M...]" says weir's output is an upsert stream keyed by those
+# fields (1-based): +I/+U replace the row of their key, -U/-D delete it; the final rows are
+# compared with the expected ones. A case with a line "-- output: DIR" writes into a filesystem table at DIR
 # (relative to this directory, removed before each run): the committed files' lines L are
 # compared as "+I[L]" (make the DuckDB query return one VARCHAR column holding the line).
 # Usage: run.sh [CASE...]   (WEIR_BIN: the binary; WEIR_SRC: the source tree)
@@ -26,13 +28,22 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 passes=0
 
-# Drop subtask prefixes; apply a changelog; sort.
+# Drop subtask prefixes; apply a changelog; sort. With upsert key fields ($2: 1-based
+# field numbers, "" for none) the weir output is an upsert stream: +I/+U replace the row
+# with the same key, -U/-D delete it (fields are split at ", ": keep commas out of them).
 normalize() {
-    sed -E -e 's/^[0-9]+> //' -e 's/^([^:> ]+):[0-9]+> /\1> /' "$1" | awk '
+    sed -E -e 's/^[0-9]+> //' -e 's/^([^:> ]+):[0-9]+> /\1> /' "$1" | awk -v ukey="${2:-}" '
+        BEGIN { nk = split(ukey, kf, " ") }
         { line = $0; pre = ""
           i = index(line, "> "); b = index(line, "[")
           if (i > 0 && (b == 0 || i < b)) { pre = substr(line, 1, i + 1); line = substr(line, i + 2) }
           kind = substr(line, 1, 2); key = pre SUBSEP substr(line, 3)
+          if (nk > 0 && (kind == "+I" || kind == "+U" || kind == "-U" || kind == "-D")) {
+              body = substr(line, 4, length(line) - 4); nf = split(body, f, ", "); uk = pre
+              for (j = 1; j <= nk; j++) uk = uk SUBSEP f[kf[j]]
+              if (kind == "+I" || kind == "+U") up[uk] = pre "+I" substr(line, 3)
+              else delete up[uk]
+              next }
           if (kind == "+I" || kind == "+U") n[key]++
           else if (kind == "-U" || kind == "-D") n[key]--
           else { if (line != "") other[++no] = $0; next }
@@ -40,6 +51,7 @@ normalize() {
         END { for (k in seen) { split(k, part, SUBSEP)
                                 if (n[k] < 0) print "!! retraction of a row never added: " part[1] part[2]
                                 for (i = 0; i < n[k]; i++) print part[1] "+I" part[2] }
+              for (k in up) print up[k]
               for (i = 1; i <= no; i++) print other[i] }' | LC_ALL=C sort
 }
 
@@ -53,6 +65,11 @@ run_case() {
     local expected="$tmp/$name.expected"
     local ordered="" pars="1 4" ordered_ref=""
     grep -q '^-- ordered[[:space:]]*$' "$sql" && ordered=1
+    local upsert
+    upsert=$(sed -n 's/^-- upsert-key:[[:space:]]*//p' "$sql" | head -1)
+    if ! [[ $upsert =~ ^([1-9][0-9]*[[:space:]]*)*$ ]]; then
+        fail "$name: bad '-- upsert-key:' marker '$upsert' (expected field numbers)"; return
+    fi
     if grep -q '^-- parallelism:' "$sql"; then
         pars=$(sed -n 's/^-- parallelism:[[:space:]]*//p' "$sql" | head -1)
         if ! [[ $pars =~ ^[0-9]+([[:space:]]+[0-9]+)*[[:space:]]*$ ]]; then
@@ -101,7 +118,7 @@ run_case() {
         return
     fi
     if [ -f "$here/$name.out" ]; then
-        normalize "$here/$name.out" >"$expected"
+        normalize "$here/$name.out" "$upsert" >"$expected"
     elif ls "$here/$name".*duckdb.sql >/dev/null 2>&1; then
         : >"$tmp/oracle"
         for q in "$here/$name".*duckdb.sql; do
@@ -133,7 +150,7 @@ run_case() {
             find "$here/$outdir" -type f ! -name '.*' -exec cat {} + | sed 's/^\(.*\)$/+I[\1]/' >>"$tmp/out"
             rm -rf "${here:?}/$outdir"
         fi
-        normalize "$tmp/out" >"$tmp/actual"
+        normalize "$tmp/out" "$upsert" >"$tmp/actual"
         if ! diff -u "$expected" "$tmp/actual" >"$tmp/diff"; then
             fail "$name p=$p: output differs (- expected, + weir)"; head -40 "$tmp/diff"; return
         fi
