@@ -139,7 +139,7 @@ static pv translate_scan(phys *p, const wr_lnode *n)
     if (!repl) goto nomem_def;
     for (uint32_t i = 0; i < t->ncols; i++) {
         const wr_catalog_col *col = &t->cols[i];
-        repl[i] = col->kind == WR_CCOL_COMPUTED
+        repl[i] = col->kind == WR_CCOL_COMPUTED || col->kind == WR_CCOL_METADATA
                       ? col->computed
                       : wr_px_col(a, col->phys, t->phys->cols[col->phys].type);
         if (!repl[i]) goto nomem_def;
