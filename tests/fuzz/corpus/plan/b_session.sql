@@ -1,0 +1,15 @@
+-- Session windows per customer (gap 10 s).
+CREATE TABLE orders (
+    order_id BIGINT,
+    customer STRING,
+    product STRING,
+    amount INT,
+    price DECIMAL(10, 2),
+    ts TIMESTAMP(3),
+    note STRING,
+    WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+) WITH ('connector' = 'filesystem', 'path' = 'data/orders.csv', 'format' = 'csv');
+
+SELECT window_start, window_end, customer, COUNT(*) AS n, SUM(amount) AS qty
+FROM TABLE(SESSION(TABLE orders PARTITION BY customer, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+GROUP BY window_start, window_end, customer;
