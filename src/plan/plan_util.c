@@ -55,7 +55,23 @@ void wr_diag_add(wr_diag *d, const char *file, wr_sql_pos pos, const char *msg)
         d->cap = nc;
     }
     size_t start = d->text.len;
-    wr_buf_printf(&d->text, "%s:%u:%u: %s\n", file ? file : "<sql>", pos.line, pos.col, msg);
+    wr_buf_printf(&d->text, "%s:%u:%u: ", file ? file : "<sql>", pos.line, pos.col);
+    /* One error, one line: a message that quotes the script (a string literal spanning
+     * lines) shows its control characters escaped. */
+    for (const char *p = msg; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '\n')
+            wr_buf_append_c(&d->text, "\\n");
+        else if (ch == '\r')
+            wr_buf_append_c(&d->text, "\\r");
+        else if (ch == '\t')
+            wr_buf_append_c(&d->text, "\\t");
+        else if (ch < 0x20 || ch == 0x7f)
+            wr_buf_printf(&d->text, "\\x%02x", ch);
+        else
+            wr_buf_putc(&d->text, (char)ch);
+    }
+    wr_buf_putc(&d->text, '\n');
     d->entries[d->count] = (wr_diag_entry){.line = pos.line,
                                            .col = pos.col,
                                            .seq = d->count,

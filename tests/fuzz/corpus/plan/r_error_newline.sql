@@ -1,0 +1,5 @@
+SELECT DECIMAL '1.
+5x', 'a	b';
+SELECT CAST('x
+y' AS INT) FROM nowhere
+;
