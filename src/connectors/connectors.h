@@ -168,6 +168,30 @@ typedef struct wr_sink_def {
     uint32_t parallelism; /* 'sink.parallelism' when given, else 0 */
 } wr_sink_def;
 
+/* Metadata a connector reads (or writes) besides the physical columns: the keys a column
+ * `name TYPE METADATA [FROM 'key'] [VIRTUAL]` may name, with the type the connector
+ * produces (Flink's SupportsReadingMetadata / SupportsWritingMetadata). A table's column of
+ * another type is cast from it. The schema handed to make_source holds the physical columns
+ * followed by one column per metadata column that the scan uses, named
+ * WR_METADATA_PREFIX + key and typed as declared here; the source fills them. */
+#define WR_METADATA_PREFIX "$metadata$"
+
+typedef struct wr_metadata_def {
+    const char *key; /* NULL terminates a list */
+    uint8_t type_id; /* wr_type_id; VARCHAR is STRING */
+    uint8_t precision;
+    bool not_null;
+    const char *description;
+} wr_metadata_def;
+
+/* The type of a metadata key. */
+wr_type wr_metadata_type(const wr_metadata_def *d);
+/* The definition of key in a NULL-terminated list (NULL list: none), or NULL. */
+const wr_metadata_def *wr_metadata_find(const wr_metadata_def *defs, const char *key);
+/* The metadata key of a schema column named WR_METADATA_PREFIX + key, or NULL for a
+ * physical column. */
+const char *wr_metadata_key_of(const char *column_name);
+
 typedef struct wr_connector_vt {
     uint32_t abi_version; /* WR_ABI_VERSION */
     const char *name;
@@ -179,6 +203,8 @@ typedef struct wr_connector_vt {
                        wr_error *err);
     /* Same for a sink. NULL: not a sink. */
     int (*make_sink)(const wr_options *o, const wr_schema *schema, wr_sink_def *out, wr_error *err);
+    const wr_metadata_def *readable_metadata; /* NULL-terminated; NULL: none */
+    const wr_metadata_def *writable_metadata; /* NULL-terminated; NULL: none */
 } wr_connector_vt;
 
 /* The runtime vtables behind them (make_source/make_sink hand these out). */

@@ -26,6 +26,48 @@ static void list_names(wr_buf *b)
         wr_buf_printf(b, "%s%s", i ? ", " : "", builtin_connectors[i]->name);
 }
 
+wr_type wr_metadata_type(const wr_metadata_def *d)
+{
+    wr_type t = d->type_id == WR_TYPE_VARCHAR ? wr_type_varchar(WR_MAX_LENGTH)
+                                              : wr_type_make((wr_type_id)d->type_id);
+    if (d->type_id == WR_TYPE_TIMESTAMP || d->type_id == WR_TYPE_TIMESTAMP_LTZ ||
+        d->type_id == WR_TYPE_TIME)
+        t.precision = d->precision;
+    t.nullable = !d->not_null;
+    return t;
+}
+
+const wr_metadata_def *wr_metadata_find(const wr_metadata_def *defs, const char *key)
+{
+    for (size_t i = 0; defs && defs[i].key; i++)
+        if (strcmp(defs[i].key, key) == 0) return &defs[i];
+    return NULL;
+}
+
+const char *wr_metadata_key_of(const char *column_name)
+{
+    size_t n = strlen(WR_METADATA_PREFIX);
+    return strncmp(column_name, WR_METADATA_PREFIX, n) == 0 ? column_name + n : NULL;
+}
+
+static int metadata_markdown(const char *title, const wr_metadata_def *defs, wr_buf *out)
+{
+    if (!defs || !defs[0].key) return WR_OK;
+    int rc = wr_buf_printf(out,
+                           "\n%s metadata (columns `name TYPE METADATA [FROM 'key'] "
+                           "[VIRTUAL]`):\n\n| Key | Type | Description |\n|---|---|---|\n",
+                           title);
+    for (size_t i = 0; rc == WR_OK && defs[i].key; i++) {
+        wr_type t = wr_metadata_type(&defs[i]);
+        wr_buf tb;
+        wr_buf_init(&tb);
+        wr_type_format(&t, &tb);
+        rc = wr_buf_printf(out, "| `%s` | %s | %s |\n", defs[i].key, tb.ptr, defs[i].description);
+        wr_buf_free(&tb);
+    }
+    return rc;
+}
+
 int wr_connector_find(const char *name, wr_connector_vt const **out, wr_error *err)
 {
     *out = NULL;
@@ -155,6 +197,8 @@ int wr_connector_doc_markdown(wr_buf *out)
                                                          : "sink";
         rc = wr_buf_printf(out, "\n## %s (%s)\n\n%s\n\n", c->name, dir, c->description);
         if (rc == WR_OK) rc = wr_option_table_markdown(c->options, out);
+        if (rc == WR_OK) rc = metadata_markdown("Readable", c->readable_metadata, out);
+        if (rc == WR_OK) rc = metadata_markdown("Writable", c->writable_metadata, out);
     }
     if (rc == WR_OK)
         rc = wr_buf_append_c(out, "\n# Formats\n\n"

@@ -1850,8 +1850,29 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
     }
     wr_lnode *q = wr_bind_query(c, ins->query);
     if (!q || !t) return NULL;
-    /* Sink columns: the physical columns. */
-    uint32_t nsink = t->phys->ncols;
+    /* Sink columns: the physical columns (the prefix of t->phys; metadata columns follow).
+     * A persisted (non-VIRTUAL) metadata column is written too in Flink, when the connector
+     * can write its key; none of weir's sinks writes metadata. */
+    uint32_t nsink = 0;
+    for (uint32_t i = 0; i < t->ncols; i++) {
+        const wr_catalog_col *col = &t->cols[i];
+        if (col->kind == WR_CCOL_PHYSICAL) nsink++;
+        if (col->kind != WR_CCOL_METADATA || col->is_virtual) continue;
+        const wr_connector_vt *conn = NULL;
+        wr_error cerr = {0};
+        if (wr_connector_find(wr_options_get(&t->options, "connector"), &conn, &cerr) == WR_OK &&
+            !wr_metadata_find(conn->writable_metadata, col->metadata_key)) {
+            wr_pctx_error(c, npos,
+                          "table '%s' cannot be written: its METADATA column '%s' (key '%s') is "
+                          "not VIRTUAL, but connector '%s' cannot write that key (declare the "
+                          "column VIRTUAL to read it only)",
+                          name, col->name, col->metadata_key, conn->name);
+            return NULL;
+        }
+    }
+    wr_schema *sink_schema = wr_arena_alloc(a, sizeof(wr_schema));
+    if (!sink_schema) return NULL;
+    *sink_schema = (wr_schema){.ncols = nsink, .cols = t->phys->cols};
     wr_field *sink_cols = t->phys->cols;
     int32_t *src_of = wr_arena_alloc(a, sizeof(int32_t) * (nsink + 1));
     if (!src_of) return NULL;
@@ -1865,7 +1886,7 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
             return NULL;
         }
         for (uint32_t k = 0; k < ins->ncols; k++) {
-            int found = wr_schema_find(t->phys, ins->cols[k].name);
+            int found = wr_schema_find(sink_schema, ins->cols[k].name);
             if (found < 0) {
                 const char **cands = wr_arena_alloc(a, sizeof(char *) * (nsink + 1));
                 for (uint32_t i = 0; cands && i < nsink; i++)
@@ -1973,7 +1994,7 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
     /* The sink must be makeable (options that only a sink checks). */
     wr_sink_def def = {0};
     wr_error err = {0};
-    if (wr_connector_make_sink(&t->options, t->phys, &def, &err) != WR_OK) {
+    if (wr_connector_make_sink(&t->options, sink_schema, &def, &err) != WR_OK) {
         wr_pctx_error(c, npos, "table '%s' cannot be written: %s", name, err.msg);
         return NULL;
     }

@@ -132,6 +132,137 @@ static bool valid_rowtime_type(const wr_type *t)
     return (t->id == WR_TYPE_TIMESTAMP || t->id == WR_TYPE_TIMESTAMP_LTZ) && t->precision <= 3;
 }
 
+/* The connector named by the WITH clause, or NULL (its errors are reported later). */
+static const wr_connector_vt *connector_of(const wr_sql_create_table *ct)
+{
+    for (uint32_t i = 0; i < ct->noptions; i++) {
+        if (strcmp(ct->options[i].key, "connector") != 0) continue;
+        const wr_connector_vt *conn = NULL;
+        wr_error err = {0};
+        return wr_connector_find(ct->options[i].value, &conn, &err) == WR_OK ? conn : NULL;
+    }
+    return NULL;
+}
+
+static void list_keys(wr_buf *b, const wr_metadata_def *defs)
+{
+    for (size_t i = 0; defs && defs[i].key; i++)
+        wr_buf_printf(b, "%s'%s'", i ? ", " : "", defs[i].key);
+}
+
+/* Metadata columns: the key must be one the connector reads (or writes), and the declared
+ * type castable from the key's type. Column i's produced slot is nphys + its rank among the
+ * metadata columns; its `computed` is that slot cast to the declared type. */
+static bool bind_metadata(wr_pctx *c, const wr_sql_create_table *ct, wr_catalog_entry *e,
+                          wr_field *physf, wr_field *prodf, uint32_t nphys)
+{
+    const wr_connector_vt *conn = connector_of(ct);
+    bool ok = true;
+    uint32_t slot = nphys;
+    for (uint32_t i = 0; i < ct->ncolumns; i++) {
+        const wr_sql_column *sc = &ct->columns[i];
+        wr_catalog_col *col = &e->cols[i];
+        if (sc->kind != WR_SQL_COL_METADATA) continue;
+        col->phys = slot++;
+        physf[col->phys] = (wr_field){.name = col->name, .type = col->type};
+        prodf[col->phys] = (wr_field){.name = col->name, .type = col->type};
+        if (!conn) {
+            ok = false;
+            continue;
+        }
+        const wr_metadata_def *d = wr_metadata_find(conn->readable_metadata, col->metadata_key);
+        if (!d) d = wr_metadata_find(conn->writable_metadata, col->metadata_key);
+        if (!d) {
+            wr_buf b;
+            wr_buf_init(&b);
+            bool any = (conn->readable_metadata && conn->readable_metadata[0].key) ||
+                       (conn->writable_metadata && conn->writable_metadata[0].key);
+            if (!any) {
+                wr_buf_printf(&b,
+                              "column '%s': connector '%s' has no metadata (METADATA columns "
+                              "are not available for it)",
+                              col->name, conn->name);
+            } else {
+                const char *cands[64];
+                size_t n = 0;
+                for (size_t k = 0; conn->readable_metadata && conn->readable_metadata[k].key &&
+                                   n + 1 < WR_ARRAY_LEN(cands);
+                     k++)
+                    cands[n++] = conn->readable_metadata[k].key;
+                for (size_t k = 0; conn->writable_metadata && conn->writable_metadata[k].key &&
+                                   n + 1 < WR_ARRAY_LEN(cands);
+                     k++)
+                    cands[n++] = conn->writable_metadata[k].key;
+                cands[n] = NULL;
+                const char *sug = wr_plan_suggest(col->metadata_key, cands);
+                wr_buf_printf(&b, "column '%s': unknown metadata key '%s' of connector '%s'",
+                              col->name, col->metadata_key, conn->name);
+                if (sug) wr_buf_printf(&b, "; did you mean '%s'?", sug);
+                wr_buf_append_c(&b, " (available: ");
+                list_keys(&b, conn->readable_metadata);
+                if (conn->writable_metadata && conn->writable_metadata[0].key) {
+                    if (conn->readable_metadata && conn->readable_metadata[0].key)
+                        wr_buf_append_c(&b, "; writable: ");
+                    list_keys(&b, conn->writable_metadata);
+                }
+                wr_buf_append_c(&b, ")");
+            }
+            wr_pctx_error(c, sc->pos, "%s", b.ptr);
+            wr_buf_free(&b);
+            ok = false;
+            continue;
+        }
+        wr_type kt = wr_metadata_type(d);
+        prodf[col->phys] = (wr_field){
+            .name = wr_psprintf(c->a, "%s%s", WR_METADATA_PREFIX, col->metadata_key), .type = kt};
+        wr_pexpr *ref = wr_px_col(c->a, col->phys, kt);
+        if (!ref) return false;
+        wr_type dt = col->type;
+        if (wr_type_equal(&kt, &dt, true)) {
+            col->computed = ref;
+            continue;
+        }
+        wr_error err = {0};
+        col->computed = wr_px_cast(c->a, ref, dt, false, &err);
+        if (!col->computed) {
+            wr_buf kb, db;
+            wr_buf_init(&kb);
+            wr_buf_init(&db);
+            wr_type_format(&kt, &kb);
+            wr_type_format(&dt, &db);
+            wr_pctx_error(c, sc->type->pos,
+                          "column '%s': metadata key '%s' of connector '%s' is %s, which cannot "
+                          "be cast to %s",
+                          col->name, col->metadata_key, conn->name, kb.ptr, db.ptr);
+            wr_buf_free(&kb);
+            wr_buf_free(&db);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* A computed column bound over physf (metadata slots with their declared types): the
+ * metadata slots replaced by their casts from the key's type. */
+static wr_pexpr *subst_metadata(wr_pctx *c, const wr_catalog_entry *e, wr_pexpr *p,
+                                const wr_field *physf, uint32_t nphys, uint32_t nprod)
+{
+    wr_pexpr **repl = wr_arena_alloc(c->a, sizeof(wr_pexpr *) * (nprod ? nprod : 1));
+    if (!repl) return NULL;
+    for (uint32_t i = 0; i < nphys; i++)
+        if (!(repl[i] = wr_px_col(c->a, i, physf[i].type))) return NULL;
+    for (uint32_t i = 0; i < e->ncols; i++) {
+        const wr_catalog_col *col = &e->cols[i];
+        if (col->kind != WR_CCOL_METADATA) continue;
+        repl[col->phys] = col->computed;
+        if (!repl[col->phys]) return NULL; /* its error is reported */
+    }
+    wr_error err = {0};
+    wr_pexpr *r = wr_px_subst(c->a, p, repl, &err);
+    if (!r) wr_pctx_error(c, e->pos, "%s", err.msg);
+    return r;
+}
+
 int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_pos pos)
 {
     wr_catalog *cat = wr_session_catalog(c->sess);
@@ -173,7 +304,7 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
     bool ok = true;
 
     /* Physical columns first: computed columns are bound over them. */
-    uint32_t nphys = 0;
+    uint32_t nphys = 0, nmeta = 0;
     for (uint32_t i = 0; i < ct->ncolumns; i++) {
         const wr_sql_column *sc = &ct->columns[i];
         wr_catalog_col *col = &e->cols[i];
@@ -187,11 +318,16 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
             }
         }
         if (sc->kind == WR_SQL_COL_METADATA) {
-            wr_pctx_unsupported(c, sc->pos,
-                                "METADATA columns (none of weir's connectors exposes metadata)");
-            ok = false;
             col->kind = WR_CCOL_METADATA;
             col->type = sc->type->type;
+            col->metadata_key = sc->metadata_key ? sc->metadata_key : col->name;
+            col->is_virtual = sc->is_virtual;
+            wr_error err = {0};
+            if (wr_type_check_supported(&col->type, &err) != WR_OK) {
+                wr_pctx_error(c, sc->type->pos, "column '%s': %s", col->name, err.msg);
+                ok = false;
+            }
+            nmeta++;
             continue;
         }
         if (sc->kind != WR_SQL_COL_PHYSICAL) continue;
@@ -204,11 +340,19 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
         }
         col->phys = nphys++;
     }
-    wr_field *physf = wr_arena_alloc(a, sizeof(wr_field) * (nphys ? nphys : 1));
-    if (!physf) return WR_ENOMEM;
+    /* What the source produces: the physical columns, then one column per metadata column
+     * (of the key's type; physf gives it the declared type for binding). */
+    uint32_t nprod = nphys + nmeta;
+    wr_field *physf = wr_arena_alloc(a, sizeof(wr_field) * (nprod ? nprod : 1));
+    wr_field *prodf = wr_arena_alloc(a, sizeof(wr_field) * (nprod ? nprod : 1));
+    if (!physf || !prodf) return WR_ENOMEM;
     for (uint32_t i = 0, k = 0; i < ct->ncolumns; i++)
-        if (e->cols[i].kind == WR_CCOL_PHYSICAL && ct->columns[i].kind == WR_SQL_COL_PHYSICAL)
-            physf[k++] = (wr_field){.name = e->cols[i].name, .type = e->cols[i].type};
+        if (e->cols[i].kind == WR_CCOL_PHYSICAL && ct->columns[i].kind == WR_SQL_COL_PHYSICAL) {
+            physf[k] = (wr_field){.name = e->cols[i].name, .type = e->cols[i].type};
+            prodf[k] = physf[k];
+            k++;
+        }
+    if (nmeta && !bind_metadata(c, ct, e, physf, prodf, nphys)) ok = false;
 
     /* Primary key: NOT NULL physical columns. */
     if (ct->primary_key) {
@@ -258,7 +402,8 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
         if (sc->kind != WR_SQL_COL_COMPUTED) continue;
         wr_catalog_col *col = &e->cols[i];
         col->kind = WR_CCOL_COMPUTED;
-        wr_pexpr *p = wr_bind_table_expr(c, sc->expr, physf, nphys);
+        wr_pexpr *p = wr_bind_table_expr(c, sc->expr, physf, nprod);
+        if (p && nmeta) p = subst_metadata(c, e, p, physf, nphys, nprod);
         if (!p) {
             ok = false;
             continue;
@@ -360,14 +505,14 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
         e->watermark_text = wr_arena_strndup(a, src.ptr, src.len);
     }
 
-    /* Physical schema and connector options. */
+    /* Physical schema (with the metadata columns behind) and connector options. */
     e->phys = NULL;
-    wr_schema *phys = wr_schema_new(nphys);
+    wr_schema *phys = wr_schema_new(nprod);
     if (!phys) return WR_ENOMEM;
-    for (uint32_t i = 0; i < nphys; i++) {
-        wr_type t = physf[i].type;
+    for (uint32_t i = 0; i < nprod; i++) {
+        wr_type t = prodf[i].type;
         t.time_attr = WR_TIME_ATTR_NONE;
-        wr_schema_set(phys, i, physf[i].name, t);
+        wr_schema_set(phys, i, prodf[i].name, t);
     }
     /* The schema is kept in the arena (copied) so the catalog frees nothing but options. */
     e->phys = wr_arena_alloc(a, sizeof(wr_schema));
@@ -375,9 +520,9 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
         wr_schema_free(phys);
         return WR_ENOMEM;
     }
-    e->phys->ncols = nphys;
-    e->phys->cols = wr_arena_alloc(a, sizeof(wr_field) * (nphys ? nphys : 1));
-    for (uint32_t i = 0; e->phys->cols && i < nphys; i++)
+    e->phys->ncols = nprod;
+    e->phys->cols = wr_arena_alloc(a, sizeof(wr_field) * (nprod ? nprod : 1));
+    for (uint32_t i = 0; e->phys->cols && i < nprod; i++)
         e->phys->cols[i] =
             (wr_field){.name = wr_pstrdup(a, phys->cols[i].name), .type = phys->cols[i].type};
     wr_schema_free(phys);
@@ -652,6 +797,9 @@ int wr_catalog_describe(wr_pctx *c, const wr_sql_name *nm, wr_buf *out)
             if (e->pk[k] == i) row[3] = pk;
         if (e->cols[i].kind == WR_CCOL_COMPUTED && e->cols[i].expr_text)
             row[4] = wr_psprintf(a, "AS %s", e->cols[i].expr_text);
+        if (e->cols[i].kind == WR_CCOL_METADATA) /* Flink's extras text */
+            row[4] = wr_psprintf(a, "METADATA FROM '%s'%s", e->cols[i].metadata_key,
+                                 e->cols[i].is_virtual ? " VIRTUAL" : "");
         if ((int32_t)i == e->rowtime) row[5] = e->watermark_text;
     }
     wr_tableau(out, hdr, 6, cells, n);

@@ -185,6 +185,15 @@ int wr_fs_list_files(const char *root, char ***files, uint32_t *nfiles, wr_error
     return WR_OK;
 }
 
+/* Flink's filesystem connector's readable metadata. */
+static const wr_metadata_def fs_readable_metadata[] = {
+    {"file.path", WR_TYPE_VARCHAR, 0, true, "Full path of the file the row was read from."},
+    {"file.name", WR_TYPE_VARCHAR, 0, true, "Name of the file (the last path segment)."},
+    {"file.size", WR_TYPE_BIGINT, 0, true, "Size of the file in bytes."},
+    {"file.modification-time", WR_TYPE_TIMESTAMP_LTZ, 3, true, "Modification time of the file."},
+    {NULL, 0, 0, false, NULL},
+};
+
 const wr_connector_vt wr_connector_filesystem = {
     .abi_version = WR_ABI_VERSION,
     .name = "filesystem",
@@ -200,4 +209,5 @@ const wr_connector_vt wr_connector_filesystem = {
     .takes_format = true,
     .make_source = wr_fs_make_source,
     .make_sink = wr_fs_make_sink,
+    .readable_metadata = fs_readable_metadata,
 };

@@ -12,7 +12,16 @@ typedef struct wr_fs_source_config {
     uint32_t nfiles;
     wr_format_choice fmt;
     wr_schema *schema; /* copy of the table schema the format was checked against */
+    /* Metadata: the schema's columns from nphys on are metadata columns (named
+     * WR_METADATA_PREFIX + key); meta[i] is the fs_meta of column nphys + i. */
+    wr_schema *phys; /* the physical columns: what the format decodes */
+    uint32_t nphys, nmeta;
+    uint8_t *meta;
+    char *cwd; /* prefix of relative file paths in file.path */
 } wr_fs_source_config;
+
+/* The filesystem source's metadata keys, in the order of its readable metadata table. */
+enum { WR_FS_META_PATH = 0, WR_FS_META_NAME, WR_FS_META_SIZE, WR_FS_META_MTIME };
 
 typedef struct wr_fs_sink_config {
     char *dir;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FS_READ_BUF (1u << 20)
@@ -24,7 +25,43 @@ static void fs_source_config_free(void *p)
     wr_free(c->root);
     wr_fs_free_list(c->files, c->nfiles);
     wr_schema_free(c->schema);
+    wr_schema_free(c->phys);
+    wr_free(c->meta);
+    wr_free(c->cwd);
     wr_free(c);
+}
+
+/* Split the schema into the physical columns and the metadata columns behind them. */
+static int split_metadata(wr_fs_source_config *c, const wr_schema *schema, wr_error *err)
+{
+    const wr_metadata_def *defs = wr_connector_filesystem.readable_metadata;
+    uint32_t nphys = 0;
+    while (nphys < schema->ncols && !wr_metadata_key_of(schema->cols[nphys].name))
+        nphys++;
+    c->nphys = nphys;
+    c->nmeta = schema->ncols - nphys;
+    c->meta = wr_calloc(c->nmeta ? c->nmeta : 1, 1);
+    c->phys = wr_schema_new(nphys);
+    if (!c->meta || !c->phys)
+        return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+    for (uint32_t i = 0; i < nphys; i++)
+        wr_schema_set(c->phys, i, schema->cols[i].name, schema->cols[i].type);
+    for (uint32_t i = 0; i < c->nmeta; i++) {
+        const wr_field *f = &schema->cols[nphys + i];
+        const char *key = wr_metadata_key_of(f->name);
+        const wr_metadata_def *d = key ? wr_metadata_find(defs, key) : NULL;
+        if (!d)
+            return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_USER,
+                                "column '%s': not a metadata key of connector 'filesystem' "
+                                "(file.path, file.name, file.size, file.modification-time)",
+                                f->name);
+        wr_type t = wr_metadata_type(d);
+        if (f->type.id != t.id)
+            return wr_error_set(err, WR_EINTERNAL, WR_DOMAIN_INTERNAL,
+                                "metadata column '%s' must have the key's type", f->name);
+        c->meta[i] = (uint8_t)(d - defs);
+    }
+    return WR_OK;
 }
 
 int wr_fs_make_source(const wr_options *o, const wr_schema *schema, wr_source_def *out,
@@ -37,11 +74,24 @@ int wr_fs_make_source(const wr_options *o, const wr_schema *schema, wr_source_de
     if (!c) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
     if ((rc = wr_format_choose(o, "format", "filesystem", &c->fmt, err))) goto fail;
     /* The format must be able to read every column (checked now, not at the first file). */
+    if ((rc = split_metadata(c, schema, err))) goto fail;
     void *dec = NULL;
-    if ((rc = c->fmt.vt->decoder_new(&c->fmt.cfg, schema, &dec, err))) goto fail;
+    if ((rc = c->fmt.vt->decoder_new(&c->fmt.cfg, c->phys, &dec, err))) goto fail;
     c->fmt.vt->decoder_free(dec);
     if ((rc = wr_fs_local_path(wr_options_get(o, "path"), &c->root, err))) goto fail;
     if ((rc = wr_fs_list_files(c->root, &c->files, &c->nfiles, err))) goto fail;
+    if (c->nmeta && c->root[0] != '/') {
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd)) {
+            rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "filesystem: getcwd: %s",
+                              strerror(errno));
+            goto fail;
+        }
+        if (!(c->cwd = wr_strdup(cwd))) {
+            rc = wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+            goto fail;
+        }
+    }
     if (!(c->schema = wr_schema_copy(schema))) {
         rc = wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
         goto fail;
@@ -69,6 +119,7 @@ typedef struct fs_src {
     bool eof;
     uint64_t line; /* 1-based line number of buf[start] */
     void *dec;
+    int64_t file_size, file_mtime_us; /* of the split being read (metadata) */
 } fs_src;
 
 static int fs_open(void **state, wr_source_ctx *ctx, const void *config, wr_error *err)
@@ -86,7 +137,7 @@ static int fs_open(void **state, wr_source_ctx *ctx, const void *config, wr_erro
     s->mem = wr_source_mem(ctx);
     s->split = -1;
     s->fd = -1;
-    int rc = cfg->fmt.vt->decoder_new(&cfg->fmt.cfg, s->schema, &s->dec, err);
+    int rc = cfg->fmt.vt->decoder_new(&cfg->fmt.cfg, cfg->phys, &s->dec, err);
     if (rc) {
         wr_free(s);
         return rc;
@@ -118,6 +169,15 @@ static int open_next(fs_src *s, wr_error *err)
     if (s->fd < 0)
         return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "filesystem: cannot open '%s': %s",
                             cur_path(s), strerror(errno));
+    if (s->cfg->nmeta) {
+        struct stat st;
+        if (fstat(s->fd, &st) != 0)
+            return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "filesystem: cannot stat '%s': %s",
+                                cur_path(s), strerror(errno));
+        s->file_size = (int64_t)st.st_size;
+        s->file_mtime_us =
+            (int64_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000000 * 1000;
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -170,6 +230,55 @@ static int fill(fs_src *s, wr_error *err)
     }
 }
 
+/* Fill the metadata columns of rows [0, b->len): the same values for every row of a batch
+ * (a batch holds rows of one file). String bytes are copied once into the batch. */
+static int fill_metadata(fs_src *s, wr_batch *b, wr_error *err)
+{
+    const wr_fs_source_config *c = s->cfg;
+    const char *path = cur_path(s);
+    for (uint32_t m = 0; m < c->nmeta && b->len; m++) {
+        uint32_t col = c->nphys + m;
+        wr_value v = {0};
+        char *abs = NULL;
+        switch (c->meta[m]) {
+        case WR_FS_META_PATH:
+            if (c->cwd) {
+                abs = wr_malloc(strlen(c->cwd) + strlen(path) + 2);
+                if (!abs) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+                strcpy(abs, c->cwd);
+                strcat(abs, "/");
+                strcat(abs, path[0] == '.' && path[1] == '/' ? path + 2 : path);
+            }
+            v.s = wr_strv_make(abs ? abs : path, (uint32_t)strlen(abs ? abs : path));
+            break;
+        case WR_FS_META_NAME: {
+            const char *slash = strrchr(path, '/');
+            const char *name = slash ? slash + 1 : path;
+            v.s = wr_strv_make(name, (uint32_t)strlen(name));
+            break;
+        }
+        case WR_FS_META_SIZE:
+            v.i = s->file_size;
+            break;
+        default:
+            v.i = s->file_mtime_us;
+            break;
+        }
+        int rc = wr_batch_set(b, col, 0, &v);
+        wr_free(abs);
+        if (rc) return wr_error_set(err, rc, WR_DOMAIN_INTERNAL, "out of memory");
+        wr_vec *vec = &b->cols[col];
+        for (uint32_t r = 1; r < b->len; r++) {
+            if (vec->phys == WR_PHYS_STR)
+                WR_VEC_STR(vec)[r] = WR_VEC_STR(vec)[0];
+            else
+                ((int64_t *)vec->data)[r] = ((int64_t *)vec->data)[0];
+            wr_vec_set_valid(vec, r, true);
+        }
+    }
+    return WR_OK;
+}
+
 static int fs_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_error *err)
 {
     fs_src *s = state;
@@ -220,6 +329,7 @@ static int fs_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_erro
         if ((rc = fill(s, err))) goto fail;
     }
     if (b->len) {
+        if ((rc = fill_metadata(s, b, err))) goto fail;
         out->batch = b;
     } else {
         wr_batch_release(b);
