@@ -580,25 +580,84 @@ int wr_ln_serialize(const wr_lnode *root, wr_buf *out)
 }
 
 /* ------------------------------------------------------------------------------------------
- * Ids: a hash of the node's own text, its children's ids and its position, so that the
- * same statement planned twice gets the same ids (checkpoints match operators by them).
+ * Ids. Checkpoints and savepoints match operator state by these, so they must not change
+ * when the same SQL is planned again, and should survive compatible edits. A node's id
+ * hashes:
+ *   - its identity: its EXPLAIN text (operator, keys, expressions, aggregates, window) and
+ *     the types of its input and output columns; for a scan only the table's name and
+ *     physical columns, so pushing another filter or projection into a source keeps its
+ *     offsets;
+ *   - the sink it feeds (seed: the sink table's name, or the statement number for a SELECT);
+ *   - its position, counted only across the ancestors that are not Calcs: the kind of
+ *     each and, under a node with several inputs, the input index.
+ * Calcs (filters and projections) take no part in their neighbours' ids: adding or editing
+ * a WHERE clause changes that Calc's id only, and the state of an aggregation above or a
+ * join below still matches. Equal ids within a plan are made distinct by rehashing in
+ * depth-first order. The physical vertices built from a node derive their uids from it
+ * (plan_phys.c).
  * ---------------------------------------------------------------------------------------- */
-static uint64_t assign_rec(wr_lnode *n, uint64_t seed, wr_buf *tmp)
+typedef struct id_ctx {
+    wr_buf tmp;
+    uint64_t *seen;
+    uint32_t nseen, cap;
+} id_ctx;
+
+static void hash_types(const wr_field *f, uint32_t n, wr_buf *tmp)
 {
-    uint64_t h = wr_hash_u64(seed ^ n->kind);
-    for (uint32_t i = 0; i < n->ninputs; i++)
-        h = wr_hash_combine(h, assign_rec(n->inputs[i], wr_hash_combine(seed, i + 1), tmp));
+    for (uint32_t i = 0; i < n; i++) {
+        wr_buf_putc(tmp, i ? ',' : '|');
+        wr_type_format(&f[i].type, tmp);
+    }
+}
+
+static uint64_t node_identity(const wr_lnode *n, wr_buf *tmp)
+{
     wr_buf_clear(tmp);
-    fmt_node(n, tmp);
-    h = wr_hash_combine(h, wr_hash_bytes(tmp->ptr, tmp->len));
+    if (n->kind == WR_LK_SCAN && n->scan.table) {
+        const wr_catalog_entry *t = n->scan.table;
+        wr_buf_printf(tmp, "TableSourceScan(table=[%s])", t->name);
+        hash_types(t->phys->cols, t->phys->ncols, tmp);
+    } else {
+        fmt_node_mode(n, tmp, false);
+        for (uint32_t i = 0; i < n->ninputs; i++)
+            hash_types(n->inputs[i]->cols, n->inputs[i]->ncols, tmp);
+    }
+    wr_buf_append_c(tmp, " ->");
+    hash_types(n->cols, n->ncols, tmp);
+    return wr_hash_bytes(tmp->ptr, tmp->len);
+}
+
+static bool id_taken(id_ctx *c, uint64_t id)
+{
+    for (uint32_t i = 0; i < c->nseen; i++)
+        if (c->seen[i] == id) return true;
+    if (c->nseen == c->cap) {
+        uint32_t cap = c->cap ? c->cap * 2 : 32;
+        uint64_t *p = wr_realloc(c->seen, sizeof(uint64_t) * cap);
+        if (!p) return false; /* then ids may repeat; the job builder rejects that */
+        c->seen = p;
+        c->cap = cap;
+    }
+    c->seen[c->nseen++] = id;
+    return false;
+}
+
+static void assign_rec(wr_lnode *n, uint64_t path, id_ctx *c)
+{
+    uint64_t h = wr_hash_combine(path, node_identity(n, &c->tmp));
+    while (id_taken(c, h))
+        h = wr_hash_u64(h + 1);
     n->id = h;
-    return h;
+    uint64_t below = n->kind == WR_LK_CALC ? path : wr_hash_combine(path, wr_hash_u64(n->kind));
+    for (uint32_t i = 0; i < n->ninputs; i++)
+        assign_rec(n->inputs[i], n->ninputs > 1 ? wr_hash_combine(below, i + 1) : below, c);
 }
 
 void wr_ln_assign_ids(wr_lnode *root, uint64_t seed)
 {
-    wr_buf tmp;
-    wr_buf_init(&tmp);
-    assign_rec(root, seed, &tmp);
-    wr_buf_free(&tmp);
+    id_ctx c = {0};
+    wr_buf_init(&c.tmp);
+    assign_rec(root, wr_hash_u64(seed), &c);
+    wr_buf_free(&c.tmp);
+    wr_free(c.seen);
 }

@@ -706,6 +706,10 @@ wr_lnode *wr_optimize(wr_pctx *c, wr_lnode *root)
             r = m;
         }
     }
-    wr_ln_assign_ids(r, r->kind == WR_LK_SINK ? r->sink.index : 0);
+    uint64_t seed = 0;
+    if (r->kind == WR_LK_SINK)
+        seed = r->sink.table ? wr_hash_bytes(r->sink.table->name, strlen(r->sink.table->name))
+                             : r->sink.index;
+    wr_ln_assign_ids(r, seed);
     return r;
 }

@@ -100,6 +100,29 @@ static int connect(phys *p, pv from, int to, uint32_t to_par, uint32_t input, co
                           k == WR_EDGE_HASH ? nkeys : 0);
 }
 
+/* The vertex's uid: the plan node's id and the vertex's role (a node can make several
+ * vertices: a scan makes its source and a calc, an aggregation its local and global
+ * parts; a scan's calc also hashes the filter and projection pushed into it). Two vertices
+ * with equal uids (the same INSERT twice in a statement set) are told apart by rehashing,
+ * in the order the job is built. */
+static int set_uid(phys *p, const wr_lnode *n, int v, const char *role)
+{
+    uint64_t uid = wr_hash_combine(n->id, wr_hash_bytes(role, strlen(role)));
+    if (n->kind == WR_LK_SCAN && strcmp(role, "Source")) {
+        /* A scan's id covers only its table (the source's offsets stay valid when filters
+         * and projections change); the calc after it depends on those too. */
+        wr_buf t;
+        wr_buf_init(&t);
+        wr_ln_digest(n, &t, false);
+        uid = wr_hash_combine(uid, wr_hash_bytes(t.ptr, t.len));
+        wr_buf_free(&t);
+    }
+    int rc;
+    while ((rc = wr_job_set_uid(p->pj->job, v, uid)) == WR_EEXIST)
+        uid = wr_hash_u64(uid + 1);
+    return rc;
+}
+
 static pv add_op(phys *p, const wr_lnode *n, const char *name, const wr_op_vt *vt, void *cfg,
                  void (*cfg_free)(void *), uint32_t par)
 {
@@ -110,6 +133,7 @@ static pv add_op(phys *p, const wr_lnode *n, const char *name, const wr_op_vt *v
     }
     int v = wr_job_add_op(p->pj->job, name, vt, cfg, cfg_free, s, par);
     wr_schema_free(s);
+    if (v >= 0) v = set_uid(p, n, v, name) == WR_OK ? v : WR_EINVAL;
     if (v < 0) {
         wr_error err = {0};
         wr_error_set(&err, v, WR_DOMAIN_INTERNAL, "adding the vertex failed: %s", wr_err_str(v));
@@ -129,27 +153,21 @@ static pv translate_scan(phys *p, const wr_lnode *n)
     wr_arena *a = p->c->a;
     wr_error err = {0};
     wr_source_def def = {0};
-    if (wr_connector_make_source(&t->options, t->phys, &def, &err) != WR_OK)
+    /* Table columns as expressions over what the source produces. */
+    wr_pexpr **repl = wr_arena_alloc(a, sizeof(wr_pexpr *) * (t->ncols ? t->ncols : 1));
+    const wr_schema *ps = repl ? wr_catalog_scan_schema(a, n, repl) : NULL;
+    if (!ps) goto nomem;
+    if (wr_connector_make_source(&t->options, ps, &def, &err) != WR_OK)
         return fail(p, n, t->name, &err);
     uint32_t par = def.parallelism ? def.parallelism : p->par;
     if (!def.bounded) p->pj->bounded = false;
 
-    /* Table columns as expressions over the physical columns. */
-    wr_pexpr **repl = wr_arena_alloc(a, sizeof(wr_pexpr *) * (t->ncols ? t->ncols : 1));
-    if (!repl) goto nomem_def;
-    for (uint32_t i = 0; i < t->ncols; i++) {
-        const wr_catalog_col *col = &t->cols[i];
-        repl[i] = col->kind == WR_CCOL_COMPUTED || col->kind == WR_CCOL_METADATA
-                      ? col->computed
-                      : wr_px_col(a, col->phys, t->phys->cols[col->phys].type);
-        if (!repl[i]) goto nomem_def;
-    }
     wr_wm_spec spec = {.enabled = false};
     wr_pexpr *null_filter = NULL;
     if (t->rowtime >= 0) {
         wr_pexpr *wm = wr_px_subst(a, t->watermark, repl, &err);
         wr_expr_prog *prog = NULL;
-        if (!wm || compile(p, &wm, 1, t->phys, &prog, &err) != WR_OK) {
+        if (!wm || compile(p, &wm, 1, ps, &prog, &err) != WR_OK) {
             def.cfg_free(def.cfg);
             return fail(p, n, "watermark", &err);
         }
@@ -186,7 +204,8 @@ static pv translate_scan(phys *p, const wr_lnode *n)
         }
     }
     char *name = wr_psprintf(a, "Source: %s", t->name);
-    int v = wr_job_add_source(p->pj->job, name, def.vt, def.cfg, def.cfg_free, t->phys, par, &spec);
+    int v = wr_job_add_source(p->pj->job, name, def.vt, def.cfg, def.cfg_free, ps, par, &spec);
+    if (v >= 0) v = set_uid(p, n, v, "Source") == WR_OK ? v : WR_EINVAL;
     if (v < 0) {
         wr_error_set(&err, v, WR_DOMAIN_INTERNAL, "%s", wr_err_str(v));
         return fail(p, n, name, &err);
@@ -195,7 +214,7 @@ static pv translate_scan(phys *p, const wr_lnode *n)
     /* The calc: computed columns, the pushed filter and the projection. */
     wr_pexpr **proj = wr_arena_alloc(a, sizeof(wr_pexpr *) * (n->ncols ? n->ncols : 1));
     if (!proj) goto nomem;
-    bool identity = n->ncols == t->phys->ncols && !n->scan.filter && !null_filter;
+    bool identity = n->ncols == ps->ncols && !n->scan.filter && !null_filter;
     for (uint32_t i = 0; i < n->ncols; i++) {
         proj[i] = wr_px_subst(a, n->scan.exprs[i], repl, &err);
         if (!proj[i]) return fail(p, n, "projection", &err);
@@ -215,9 +234,9 @@ static pv translate_scan(phys *p, const wr_lnode *n)
         }
     }
     wr_expr_prog *fprog = NULL, *pprog = NULL;
-    if (filter && compile(p, &filter, 1, t->phys, &fprog, &err) != WR_OK)
+    if (filter && compile(p, &filter, 1, ps, &fprog, &err) != WR_OK)
         return fail(p, n, "filter", &err);
-    if (compile(p, proj, n->ncols, t->phys, &pprog, &err) != WR_OK) {
+    if (compile(p, proj, n->ncols, ps, &pprog, &err) != WR_OK) {
         if (fprog) wr_expr_prog_free(fprog);
         return fail(p, n, "projection", &err);
     }
@@ -255,6 +274,7 @@ static pv translate_values(phys *p, const wr_lnode *n)
     int v = wr_job_add_source(p->pj->job, "Values", &wr_source_values_vt, cfg, wr_values_cfg_free,
                               s, 1, &spec);
     wr_schema_free(s);
+    if (v >= 0) v = set_uid(p, n, v, "Values") == WR_OK ? v : WR_EINVAL;
     if (v < 0) {
         wr_error_set(&err, v, WR_DOMAIN_INTERNAL, "%s", wr_err_str(v));
         return fail(p, n, "Values", &err);
@@ -345,6 +365,7 @@ static pv translate_agg(phys *p, const wr_lnode *n)
     int lv = wr_job_add_op(p->pj->job, "LocalGroupAggregate", &wr_op_local_group_agg_vt, lcfg,
                            wr_group_agg_cfg_free, ps, src.par);
     wr_schema_free(ps);
+    if (lv >= 0) lv = set_uid(p, n, lv, "LocalGroupAggregate") == WR_OK ? lv : WR_EINVAL;
     if (lv < 0) {
         wr_group_agg_cfg_free(cfg);
         return fail(p, n, "LocalGroupAggregate", NULL);
@@ -662,6 +683,7 @@ static pv translate_sink(phys *p, const wr_lnode *n)
         n->sink.table ? wr_psprintf(p->c->a, "Sink: %s", n->sink.table->name) : "Sink: print";
     int v = wr_job_add_op(p->pj->job, name, def.vt, def.cfg, def.cfg_free, s, par);
     wr_schema_free(s);
+    if (v >= 0) v = set_uid(p, n, v, "Sink") == WR_OK ? v : WR_EINVAL;
     if (v < 0) return fail(p, n, name, NULL);
     uint32_t keys[64], nk = 0;
     if (n->sink.upsert && par != src.par) {

@@ -102,6 +102,11 @@ static int add_vertex(wr_job *job, const char *name, bool is_source, const void 
     v->parallelism = parallelism;
     if (wm) v->wm = *wm;
     v->mem.name = v->name;
+    /* Default uid: the name and how many earlier vertices share it. */
+    uint64_t uid = wr_hash_bytes(name, strlen(name));
+    for (uint32_t i = 0; i < job->nv; i++)
+        if (!strcmp(job->v[i]->name, name)) uid = wr_hash_u64(uid + 1);
+    v->uid = uid;
     job->v[job->nv++] = v;
     return v->id;
 fail:
@@ -389,6 +394,31 @@ fail:
     wr_free(connected);
     wr_rt_plan_free(p);
     return rc;
+}
+
+int wr_job_set_uid(wr_job *job, int vertex, uint64_t uid)
+{
+    if (!job || vertex < 0 || (uint32_t)vertex >= job->nv || atomic_load(&job->running))
+        return WR_EINVAL;
+    for (uint32_t i = 0; i < job->nv; i++)
+        if (i != (uint32_t)vertex && job->v[i]->uid == uid) return WR_EEXIST;
+    job->v[vertex]->uid = uid;
+    return WR_OK;
+}
+
+uint32_t wr_job_vertex_count(const wr_job *job)
+{
+    return job ? job->nv : 0;
+}
+
+const char *wr_job_vertex_name(const wr_job *job, int vertex)
+{
+    return job && vertex >= 0 && (uint32_t)vertex < job->nv ? job->v[vertex]->name : NULL;
+}
+
+uint64_t wr_job_vertex_uid(const wr_job *job, int vertex)
+{
+    return job && vertex >= 0 && (uint32_t)vertex < job->nv ? job->v[vertex]->uid : 0;
 }
 
 int wr_job_describe(const wr_job *job, wr_buf *out)

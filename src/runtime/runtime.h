@@ -156,6 +156,14 @@ int wr_job_add_op(wr_job *job, const char *name, const wr_op_vt *vt, void *cfg,
  * indexes of from's output. */
 int wr_job_connect(wr_job *job, int from, int to, uint32_t input, wr_edge_kind kind,
                    const uint32_t *keys, uint32_t nkeys);
+/* Every vertex has a uid, the same every time the same job is built: checkpoints and
+ * savepoints match operator state by it. By default it hashes the vertex name and how many
+ * earlier vertices share that name; a planner sets its own (derived from the plan) with
+ * wr_job_set_uid, which fails with WR_EEXIST when another vertex has that uid. */
+int wr_job_set_uid(wr_job *job, int vertex, uint64_t uid);
+uint64_t wr_job_vertex_uid(const wr_job *job, int vertex); /* 0 for a bad vertex */
+uint32_t wr_job_vertex_count(const wr_job *job);
+const char *wr_job_vertex_name(const wr_job *job, int vertex); /* NULL for a bad vertex */
 /* Print the job graph: vertices, parallelism, edges, chains (for EXPLAIN and logs). */
 int wr_job_describe(const wr_job *job, wr_buf *out);
 

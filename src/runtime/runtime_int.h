@@ -14,6 +14,7 @@
 
 typedef struct wr_rt_vertex {
     int id;
+    uint64_t uid; /* stable across runs of the same job: checkpoints match state by it */
     char *name;
     bool is_source;
     const wr_op_vt *op_vt;

@@ -105,6 +105,44 @@ static void test_builder_checks(void **st)
     wr_schema_free(s);
 }
 
+/* Default uids depend only on names and order (the same job built twice gets the same
+ * ones; equal names get distinct ones); set uids must be unique. */
+static void test_uids(void **st)
+{
+    (void)st;
+    wr_schema *s = schema3();
+    uint64_t u[2][4];
+    for (int run = 0; run < 2; run++) {
+        wr_job *job = wr_job_new("uids");
+        int v0 = wr_job_add_source(job, "src", &dummy_src, NULL, NULL, s, 1, NULL);
+        int v1 = wr_job_add_op(job, "calc", &dummy_op, NULL, NULL, s, 1);
+        int v2 = wr_job_add_op(job, "calc", &dummy_op, NULL, NULL, s, 1);
+        int v3 = wr_job_add_op(job, "sink", &dummy_op, NULL, NULL, s, 1);
+        assert_int_equal(wr_job_vertex_count(job), 4);
+        assert_string_equal(wr_job_vertex_name(job, v2), "calc");
+        assert_null(wr_job_vertex_name(job, 4));
+        assert_int_equal(wr_job_vertex_uid(job, -1), 0);
+        int vs[] = {v0, v1, v2, v3};
+        for (int i = 0; i < 4; i++) {
+            u[run][i] = wr_job_vertex_uid(job, vs[i]);
+            assert_int_not_equal(u[run][i], 0);
+            for (int j = 0; j < i; j++)
+                assert_int_not_equal(u[run][i], u[run][j]);
+        }
+        if (run == 1) {
+            assert_int_equal(wr_job_set_uid(job, v1, 42), WR_OK);
+            assert_int_equal(wr_job_vertex_uid(job, v1), 42);
+            assert_int_equal(wr_job_set_uid(job, v1, 42), WR_OK); /* itself: fine */
+            assert_int_equal(wr_job_set_uid(job, v2, 42), WR_EEXIST);
+            assert_int_equal(wr_job_set_uid(job, v3, u[run][0]), WR_EEXIST);
+            assert_int_equal(wr_job_set_uid(job, 9, 7), WR_EINVAL);
+        }
+        wr_job_free(job);
+    }
+    assert_memory_equal(u[0], u[1], sizeof u[0]);
+    wr_schema_free(s);
+}
+
 static void test_chains_and_describe(void **st)
 {
     wr_schema *s = schema3();
@@ -381,6 +419,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_builder_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chains_and_describe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_uids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hash_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_valve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_channel, setup, teardown),
