@@ -1290,7 +1290,7 @@ static wr_lnode *bind_select(wr_pctx *c, const wr_sql_select *sel, wr_sql_pos qp
         from = wr_join_finish(c, from, NULL, from.node->pos);
         if (!from.node) return NULL;
     }
-where_done:
+where_done:; /* a label must label a statement before C23 (clang rejects a declaration) */
     proj_list pl = {.rank_item = -1};
     wr_pexpr *having = NULL;
     wr_lnode *input;
