@@ -5,7 +5,8 @@
  * The result is the scalar at the path as STRING (strings unescaped, numbers as written,
  * true/false); a missing path, JSON null, an object or array, or malformed JSON or path give
  * NULL, as Flink's default NULL ON EMPTY / NULL ON ERROR do. JSON_QUERY returns the object or
- * array at the path as compact JSON text (NULL for scalars, as without a wrapper). */
+ * array at the path as compact JSON text (NULL for scalars, as without a wrapper), its
+ * strings re-escaped as Flink's Jackson writes them (put_json_string). */
 #include "expr/expr_internal.h"
 
 #include <string.h>
@@ -105,6 +106,36 @@ static bool read_string(jcur *c, wr_buf *b)
         if (b && put_utf8(b, cp) < 0) return false;
     }
     return false;
+}
+
+/* A string as Jackson writes it (Flink's JSON_QUERY re-serializes the value it found): '"'
+ * and '\\' escaped, \b \t \n \f \r short, other control characters as \u00XX; '/' and
+ * non-ASCII characters are written as they are. */
+static int put_json_string(wr_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (wr_buf_putc(b, '"') < 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        char e = ch == '"'    ? '"'
+                 : ch == '\\' ? '\\'
+                 : ch == '\b' ? 'b'
+                 : ch == '\t' ? 't'
+                 : ch == '\n' ? 'n'
+                 : ch == '\f' ? 'f'
+                 : ch == '\r' ? 'r'
+                              : 0;
+        if (e) {
+            char t[2] = {'\\', e};
+            if (wr_buf_append(b, t, 2) < 0) return -1;
+        } else if (ch < 0x20) {
+            char t[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+            if (wr_buf_append(b, t, 6) < 0) return -1;
+        } else if (wr_buf_putc(b, (char)ch) < 0) {
+            return -1;
+        }
+    }
+    return wr_buf_putc(b, '"');
 }
 
 static bool skip_value(jcur *c);
@@ -354,21 +385,18 @@ int wr_expr_k_json(wr_expr_ctx *c, const wr_expr_insn *I)
                 wr_vec_set_valid(D, i, false);
                 continue;
             }
-            bool in_str = false;
-            for (const char *q = start; q < cur.p; q++) {
-                char ch = *q;
-                if (in_str) {
-                    if (ch == '\\' && q + 1 < cur.p) {
-                        if (wr_buf_putc(b, ch) < 0) return wr_expr_fail(c, WR_ENOMEM, "oom");
-                        ch = *++q;
-                    } else if (ch == '"') {
-                        in_str = false;
-                    }
-                } else if (ch == '"') {
-                    in_str = true;
-                } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            jcur q = {start, cur.p, 0};
+            while (q.p < q.end) {
+                char ch = *q.p;
+                if (ch == '"') {
+                    wr_buf_clear(kb);
+                    /* skip_value checked the whole value: only allocation can fail here */
+                    if (!read_string(&q, kb) || put_json_string(b, kb->ptr, kb->len) < 0)
+                        return wr_expr_fail(c, WR_ENOMEM, "out of memory");
                     continue;
                 }
+                q.p++;
+                if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') continue;
                 if (wr_buf_putc(b, ch) < 0) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
             }
             if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;

@@ -309,6 +309,14 @@ static void test_more_functions(void **state)
     expect_null(v, 0);
     v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$")));
     expect_s(v, 1, "[]");
+    /* strings are re-escaped as Flink's Jackson writes them: \u escapes of printable
+     * characters decoded, '/' unescaped, control characters short or \u00XX */
+    set_s(t, 0, 0, "{\"k\": [\"K\\u00f6ln \\/ \\u20AC\", \"a\\tb\\u0001\", \"\\\"q\\\\\"]}");
+    set_s(t, 0, 1, "{\"s\": \"x\\u000Ay \\ud83d\\ude00\"}");
+    v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$.k")));
+    expect_s(v, 0, "[\"Köln / €\",\"a\\tb\\u0001\",\"\\\"q\\\\\"]");
+    v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$")));
+    expect_s(v, 1, "{\"s\":\"x\\ny 😀\"}");
     check_s(t, CALL(t, "OVERLAY", S("abcdef"), S("XY"), I(3)), "abXYef");
     check_s(t, CALL(t, "OVERLAY", S("abcdef"), S("XY"), I(3), I(0)), "abXYcdef");
     check_s(t, CALL(t, "OVERLAY", S("abcdef"), S("XY"), I(3), I(10)), "abXY");
