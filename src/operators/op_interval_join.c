@@ -50,8 +50,7 @@ typedef struct ikey {
 typedef struct ij_state {
     const wr_interval_join_config *cfg;
     wr_mem_owner *mem;
-    jkey_codec kc[2];
-    jrow_codec rc[2];
+    jcore jc; /* codecs, residual, output writer, key and row scratch */
     uint32_t ncols[2];
     uint32_t time_col[2];
     bool outer[2];
@@ -62,15 +61,12 @@ typedef struct ij_state {
     bool never;           /* lower > upper: nothing can ever match */
     jtab keys;            /* join key -> ikey */
     wr_heap heap;         /* value: ikey address | side */
-    jresid resid;
-    jwriter w;
 
     int64_t rows[2], nkeys, bytes;
     int64_t pub_rows[2], pub_keys, pub_bytes;
     uint64_t pub_emitted;
 
     /* Scratch. */
-    jenc kenc, renc;
     uint32_t cap;
     uint64_t *hash;
     uint8_t *nullkey;
@@ -173,12 +169,7 @@ static void ij_close(void *state)
     wr_heap_free(&st->heap);
     for (uint32_t i = 0; i < st->ndead; i++)
         wr_free(st->dead[i]);
-    for (int s = 0; s < 2; s++)
-        wr_jrow_codec_free(&st->rc[s]);
-    wr_jresid_free(&st->resid);
-    wr_jw_free(&st->w);
-    wr_jenc_free(&st->kenc);
-    wr_jenc_free(&st->renc);
+    wr_jcore_free(&st->jc);
     wr_free(st->hash);
     wr_free(st->nullkey);
     wr_free(st->kent);
@@ -193,16 +184,11 @@ static void ij_close(void *state)
 static int ij_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *err)
 {
     const wr_interval_join_config *cfg = config;
-    const wr_schema *ls = wr_op_input_schema(ctx, 0), *rs = wr_op_input_schema(ctx, 1);
-    if (!ls || !rs)
-        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_INTERNAL, "%s: a join has two inputs",
-                            wr_op_name(ctx));
-    int rc = wr_interval_join_check(cfg, ls, rs, err);
-    if (rc == 0) rc = wr_join_check_output(ctx, &cfg->join, err);
-    if (rc < 0) {
-        wr_error_prefix(err, "%s: ", wr_op_name(ctx));
+    const wr_schema *ls, *rs;
+    int rc = wr_join_inputs(ctx, &ls, &rs, err);
+    if (rc < 0) return rc;
+    if ((rc = wr_join_checked(ctx, &cfg->join, wr_interval_join_check(cfg, ls, rs, err), err)) < 0)
         return rc;
-    }
     ij_state *st = wr_calloc_owned(wr_op_mem(ctx), 1, sizeof(*st));
     if (!st) return wr_join_nomem(ctx, err);
     st->cfg = cfg;
@@ -222,16 +208,7 @@ static int ij_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     st->rel[0] = sat_neg(st->lower);
     st->rel[1] = st->upper;
     st->delay = wr_interval_join_watermark_delay(cfg, ls, rs);
-    if ((rc = wr_jkey_codec_init(&st->kc[0], j->left_keys, j->nkeys, j->null_safe, ls, err)) < 0 ||
-        (rc = wr_jkey_codec_init(&st->kc[1], j->right_keys, j->nkeys, j->null_safe, rs, err)) < 0)
-        goto fail;
-    if (wr_jrow_codec_init(&st->rc[0], ls, st->mem) < 0 ||
-        wr_jrow_codec_init(&st->rc[1], rs, st->mem) < 0 ||
-        wr_jw_init(&st->w, ctx, ls->ncols, rs->ncols, &st->rc[0], &st->rc[1]) < 0) {
-        rc = wr_join_nomem(ctx, err);
-        goto fail;
-    }
-    if ((rc = wr_jresid_init(&st->resid, j->residual, ls, rs, st->mem, err)) < 0) goto fail;
+    if ((rc = wr_jcore_init(&st->jc, ctx, j, ls, rs, true, st->mem, err)) < 0) goto fail;
     *state = st;
     return 0;
 fail:
@@ -254,11 +231,11 @@ static void publish_stats(ij_state *st, wr_op_ctx *ctx, uint64_t late)
     int64_t bytes = st->bytes + (int64_t)wr_jtab_bytes(&st->keys);
     atomic_fetch_add(&s->keys, st->nkeys - st->pub_keys);
     atomic_fetch_add(&s->state_bytes, bytes - st->pub_bytes);
-    atomic_fetch_add(&s->emitted, st->w.emitted - st->pub_emitted);
+    atomic_fetch_add(&s->emitted, st->jc.w.emitted - st->pub_emitted);
     atomic_fetch_add(&s->late_dropped, late);
     st->pub_keys = st->nkeys;
     st->pub_bytes = bytes;
-    st->pub_emitted = st->w.emitted;
+    st->pub_emitted = st->jc.w.emitted;
 }
 
 static int reserve(ij_state *st, uint32_t n)
@@ -282,8 +259,8 @@ static int reserve(ij_state *st, uint32_t n)
 
 static ikey *key_create(ij_state *st, uint32_t i, int *rc)
 {
-    const uint8_t *kb = wr_jenc_row(&st->kenc, i);
-    uint32_t kl = wr_jenc_len(&st->kenc, i);
+    const uint8_t *kb = wr_jenc_row(&st->jc.kenc, i);
+    uint32_t kl = wr_jenc_len(&st->jc.kenc, i);
     ikey *k = wr_jtab_find(&st->keys, st->hash[i], kb, kl);
     if (k) return k;
     k = wr_calloc_owned(st->mem, 1, sizeof(ikey) + kl);
@@ -341,14 +318,14 @@ static int buffer_row(ij_state *st, ikey *k, int s, uint32_t i, int64_t ts, bool
             sd->cap = nc;
         }
     }
-    uint32_t rl = wr_jenc_len(&st->renc, i);
+    uint32_t rl = wr_jenc_len(&st->jc.renc, i);
     irow *r = wr_malloc_owned(st->mem, sizeof(irow) + rl);
     if (!r) return WR_ENOMEM;
     r->ts = ts;
     r->len = rl;
     r->emitted = emitted;
     memset(r->_pad, 0, sizeof(r->_pad));
-    memcpy(r->bytes, wr_jenc_row(&st->renc, i), rl);
+    memcpy(r->bytes, wr_jenc_row(&st->jc.renc, i), rl);
     /* Insert after every row with ts' <= ts (mostly an append). */
     uint32_t pos = sd->len;
     if (pos > sd->head && sd->s[pos - 1].ts > ts) {
@@ -442,7 +419,7 @@ static int filter_pairs(ij_state *st, int side, const wr_batch *in, uint32_t i, 
 {
     if (wr_join_grow(st->mem, (void **)&st->keep, &st->keep_cap, np, 1) < 0) return WR_ENOMEM;
     jside in_side = {.src = JSRC_INPUT, .in = in, .ncols = st->ncols[side]};
-    jside st_side = {.src = JSRC_STORED, .rc = &st->rc[1 - side], .ncols = st->ncols[1 - side]};
+    jside st_side = {.src = JSRC_STORED, .rc = &st->jc.rc[1 - side], .ncols = st->ncols[1 - side]};
     const jside *l = side == 0 ? &in_side : &st_side, *r = side == 0 ? &st_side : &in_side;
     for (uint32_t p0 = 0; p0 < np; p0 += WR_JOIN_PAIR_CHUNK) {
         uint32_t m = WR_MIN(WR_JOIN_PAIR_CHUNK, np - p0);
@@ -451,7 +428,7 @@ static int filter_pairs(ij_state *st, int side, const wr_batch *in, uint32_t i, 
             a[q] = JREF_INPUT(st->prow[p0 + q]);
             b[q] = JREF_STORED(st->cand[p0 + q]->bytes);
         }
-        int rc = wr_jresid_eval(&st->resid, l, st->pl, r, st->pr, m, st->keep + p0, err);
+        int rc = wr_jresid_eval(&st->jc.resid, l, st->pl, r, st->pr, m, st->keep + p0, err);
         if (rc < 0) return rc;
     }
     uint32_t w = 0;
@@ -467,8 +444,8 @@ static int filter_pairs(ij_state *st, int side, const wr_batch *in, uint32_t i, 
 
 #define EMIT(aref, bref)                                                                           \
     do {                                                                                           \
-        int rc_ = side == 0 ? wr_jw_add(&st->w, WR_RK_INSERT, (aref), (bref), err)                 \
-                            : wr_jw_add(&st->w, WR_RK_INSERT, (bref), (aref), err);                \
+        int rc_ = side == 0 ? wr_jw_add(&st->jc.w, WR_RK_INSERT, (aref), (bref), err)              \
+                            : wr_jw_add(&st->jc.w, WR_RK_INSERT, (bref), (aref), err);             \
         if (rc_ < 0) return rc_;                                                                   \
     } while (0)
 
@@ -486,7 +463,8 @@ static int handle_row(ij_state *st, int side, uint32_t i, int64_t ts, bool ts_ok
     if (can_match && wm < sat_add(ts, st->rel[side])) {
         int rc = 0;
         ikey *k = st->kent[i] ? st->kent[i] : key_create(st, i, &rc);
-        if (!k || buffer_row(st, k, side, i, ts, nm > 0) < 0) return wr_join_nomem(st->w.ctx, err);
+        if (!k || buffer_row(st, k, side, i, ts, nm > 0) < 0)
+            return wr_join_nomem(st->jc.w.ctx, err);
         return 0;
     }
     if (nm > 0) return 0;
@@ -516,21 +494,22 @@ static int ij_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     const int64_t *ts = WR_VEC_I64(tv);
     const int64_t wm = wr_op_current_watermark(ctx);
 
-    wr_jw_begin(&st->w, in, side == 0 ? JSRC_INPUT : JSRC_STORED,
+    wr_jw_begin(&st->jc.w, in, side == 0 ? JSRC_INPUT : JSRC_STORED,
                 side == 0 ? JSRC_STORED : JSRC_INPUT);
     if (st->never) { /* bounds that nothing satisfies: Flink pads or drops every row */
         if (st->outer[side])
             for (uint32_t i = 0; i < n; i++)
-                if ((rc = side == 0 ? wr_jw_add(&st->w, WR_RK_INSERT, JREF_INPUT(i), 0, err)
-                                    : wr_jw_add(&st->w, WR_RK_INSERT, 0, JREF_INPUT(i), err)) < 0)
+                if ((rc = side == 0
+                              ? wr_jw_add(&st->jc.w, WR_RK_INSERT, JREF_INPUT(i), 0, err)
+                              : wr_jw_add(&st->jc.w, WR_RK_INSERT, 0, JREF_INPUT(i), err)) < 0)
                     goto out;
-        rc = wr_jw_flush(&st->w, err);
+        rc = wr_jw_flush(&st->jc.w, err);
         goto out;
     }
 
-    wr_batch_hash_keys(in, st->kc[side].cols, st->kc[side].n, st->hash);
-    if (wr_jkey_encode(&st->kc[side], in, &st->kenc, st->nullkey, st->mem) < 0 ||
-        wr_jrow_encode(&st->rc[side], in, &st->renc, st->mem) < 0)
+    wr_batch_hash_keys(in, st->jc.kc[side].cols, st->jc.kc[side].n, st->hash);
+    if (wr_jkey_encode(&st->jc.kc[side], in, &st->jc.kenc, st->nullkey, st->mem) < 0 ||
+        wr_jrow_encode(&st->jc.rc[side], in, &st->jc.renc, st->mem) < 0)
         return wr_join_nomem(ctx, err);
     /* One table lookup per row: a row that will be buffered creates its key entry now. */
     for (uint32_t i = 0; i < n; i++) {
@@ -543,8 +522,8 @@ static int ij_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
             }
             continue;
         }
-        st->kent[i] = wr_jtab_find(&st->keys, st->hash[i], wr_jenc_row(&st->kenc, i),
-                                   wr_jenc_len(&st->kenc, i));
+        st->kent[i] = wr_jtab_find(&st->keys, st->hash[i], wr_jenc_row(&st->jc.kenc, i),
+                                   wr_jenc_len(&st->jc.kenc, i));
     }
     for (uint32_t i = 0; i < n;) {
         uint32_t end, np;
@@ -552,7 +531,7 @@ static int ij_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
             rc = wr_join_nomem(ctx, err);
             goto out;
         }
-        if (st->resid.prog && np && (rc = filter_pairs(st, side, in, i, end, np, err)) < 0) {
+        if (st->jc.resid.prog && np && (rc = filter_pairs(st, side, in, i, end, np, err)) < 0) {
             if (rc == WR_ENOMEM) rc = wr_join_nomem(ctx, err);
             goto out;
         }
@@ -564,9 +543,9 @@ static int ij_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         }
         i = end;
     }
-    rc = wr_jw_flush(&st->w, err);
+    rc = wr_jw_flush(&st->jc.w, err);
 out:
-    st->w.n = 0;
+    st->jc.w.n = 0;
     publish_stats(st, ctx, late);
     return rc;
 }
@@ -583,7 +562,7 @@ static int expire(ij_state *st, ikey *k, int s, int64_t wm, wr_error *err)
             wr_join_grow(st->mem, (void **)&st->dead, &st->dead_cap, st->ndead + 1, sizeof(irow *));
         if (rc < 0) {
             sd->head = i;
-            return wr_join_nomem(st->w.ctx, err);
+            return wr_join_nomem(st->jc.w.ctx, err);
         }
         st->dead[st->ndead++] = r;
         st->rows[s]--;
@@ -591,8 +570,8 @@ static int expire(ij_state *st, ikey *k, int s, int64_t wm, wr_error *err)
         if (st->outer[s] && !r->emitted) {
             uintptr_t me = JREF_STORED(r->bytes);
             sd->head = i + 1;
-            rc = s == 0 ? wr_jw_add(&st->w, WR_RK_INSERT, me, 0, err)
-                        : wr_jw_add(&st->w, WR_RK_INSERT, 0, me, err);
+            rc = s == 0 ? wr_jw_add(&st->jc.w, WR_RK_INSERT, me, 0, err)
+                        : wr_jw_add(&st->jc.w, WR_RK_INSERT, 0, me, err);
             if (rc < 0) return rc;
         }
     }
@@ -600,7 +579,7 @@ static int expire(ij_state *st, ikey *k, int s, int64_t wm, wr_error *err)
     if (sd->head == sd->len) sd->head = sd->len = 0;
     if (sd->head < sd->len) {
         if (schedule(st, k, s, sat_add(sd->s[sd->head].ts, keep)) < 0)
-            return wr_join_nomem(st->w.ctx, err);
+            return wr_join_nomem(st->jc.w.ctx, err);
     }
     return 0;
 }
@@ -616,7 +595,7 @@ static int ij_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
 {
     ij_state *st = state;
     int rc = 0;
-    wr_jw_begin(&st->w, NULL, JSRC_STORED, JSRC_STORED);
+    wr_jw_begin(&st->jc.w, NULL, JSRC_STORED, JSRC_STORED);
     int64_t t;
     uint64_t v;
     while (wr_heap_peek(&st->heap, &t, &v) && t <= wm) {
@@ -631,8 +610,8 @@ static int ij_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
         }
         key_maybe_drop(st, k);
     }
-    if (rc == 0) rc = wr_jw_flush(&st->w, err);
-    st->w.n = 0;
+    if (rc == 0) rc = wr_jw_flush(&st->jc.w, err);
+    st->jc.w.n = 0;
     free_dead(st);
     publish_stats(st, ctx, 0);
     if (rc < 0) return rc;

@@ -38,15 +38,12 @@ typedef struct jkey {
 typedef struct join_state {
     const wr_join_config *cfg;
     wr_mem_owner *mem;
-    jkey_codec kc[2];
-    jrow_codec rc[2];
+    jcore jc; /* codecs, residual, output writer, key and row scratch */
     uint32_t ncols[2];
     bool outer[2];
     bool has_set[2]; /* side may retract: keep a row set */
     jtab set[2];     /* distinct rows by their bytes */
     jtab keys;       /* join key -> jkey */
-    jresid resid;
-    jwriter w;
 
     /* Figures for wr_join_stats: current and last published. */
     int64_t rows[2], nkeys, bytes;
@@ -54,7 +51,6 @@ typedef struct join_state {
     uint64_t pub_emitted;
 
     /* Per-batch scratch, grown to the largest batch seen. */
-    jenc kenc, renc;
     uint32_t cap;
     uint64_t *hash, *rhash;
     uint8_t *nullkey;
@@ -109,14 +105,9 @@ static void jn_close(void *state)
     for (uint32_t i = 0; i < st->keys.cap; i++)
         if (st->keys.s[i].e) free_key(st, st->keys.s[i].e);
     wr_jtab_free(&st->keys);
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < 2; s++)
         wr_jtab_free(&st->set[s]);
-        wr_jrow_codec_free(&st->rc[s]);
-    }
-    wr_jresid_free(&st->resid);
-    wr_jw_free(&st->w);
-    wr_jenc_free(&st->kenc);
-    wr_jenc_free(&st->renc);
+    wr_jcore_free(&st->jc);
     wr_free(st->hash);
     wr_free(st->rhash);
     wr_free(st->nullkey);
@@ -132,16 +123,11 @@ static void jn_close(void *state)
 static int jn_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *err)
 {
     const wr_join_config *cfg = config;
-    const wr_schema *ls = wr_op_input_schema(ctx, 0), *rs = wr_op_input_schema(ctx, 1);
-    if (!ls || !rs)
-        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_INTERNAL, "%s: a join has two inputs",
-                            wr_op_name(ctx));
-    int rc = wr_join_check(cfg, ls, rs, err);
-    if (rc == 0) rc = wr_join_check_output(ctx, &cfg->join, err);
-    if (rc < 0) {
-        wr_error_prefix(err, "%s: ", wr_op_name(ctx));
+    const wr_schema *ls, *rs;
+    int rc = wr_join_inputs(ctx, &ls, &rs, err);
+    if (rc < 0) return rc;
+    if ((rc = wr_join_checked(ctx, &cfg->join, wr_join_check(cfg, ls, rs, err), err)) < 0)
         return rc;
-    }
     join_state *st = wr_calloc_owned(wr_op_mem(ctx), 1, sizeof(*st));
     if (!st) return wr_join_nomem(ctx, err);
     st->cfg = cfg;
@@ -156,16 +142,7 @@ static int jn_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     st->has_set[1] = !cfg->right_append_only;
     st->ncols[0] = ls->ncols;
     st->ncols[1] = rs->ncols;
-    if ((rc = wr_jkey_codec_init(&st->kc[0], j->left_keys, j->nkeys, j->null_safe, ls, err)) < 0 ||
-        (rc = wr_jkey_codec_init(&st->kc[1], j->right_keys, j->nkeys, j->null_safe, rs, err)) < 0)
-        goto fail;
-    if (wr_jrow_codec_init(&st->rc[0], ls, st->mem) < 0 ||
-        wr_jrow_codec_init(&st->rc[1], rs, st->mem) < 0 ||
-        wr_jw_init(&st->w, ctx, ls->ncols, rs->ncols, &st->rc[0], &st->rc[1]) < 0) {
-        rc = wr_join_nomem(ctx, err);
-        goto fail;
-    }
-    if ((rc = wr_jresid_init(&st->resid, j->residual, ls, rs, st->mem, err)) < 0) goto fail;
+    if ((rc = wr_jcore_init(&st->jc, ctx, j, ls, rs, true, st->mem, err)) < 0) goto fail;
     *state = st;
     return 0;
 fail:
@@ -208,17 +185,17 @@ static void publish_stats(join_state *st)
                                           wr_jtab_bytes(&st->set[1]));
     atomic_fetch_add(&s->keys, st->nkeys - st->pub_keys);
     atomic_fetch_add(&s->state_bytes, bytes - st->pub_bytes);
-    atomic_fetch_add(&s->emitted, st->w.emitted - st->pub_emitted);
+    atomic_fetch_add(&s->emitted, st->jc.w.emitted - st->pub_emitted);
     st->pub_keys = st->nkeys;
     st->pub_bytes = bytes;
-    st->pub_emitted = st->w.emitted;
+    st->pub_emitted = st->jc.w.emitted;
 }
 
 static jkey *key_get(join_state *st, uint32_t i, bool create, int *rc)
 {
     if (st->kent[i]) return st->kent[i];
-    const uint8_t *kb = wr_jenc_row(&st->kenc, i);
-    uint32_t kl = wr_jenc_len(&st->kenc, i);
+    const uint8_t *kb = wr_jenc_row(&st->jc.kenc, i);
+    uint32_t kl = wr_jenc_len(&st->jc.kenc, i);
     jkey *k = wr_jtab_find(&st->keys, st->hash[i], kb, kl);
     if (k) return create ? (st->kent[i] = k) : k;
     if (!create) return NULL;
@@ -246,8 +223,8 @@ static int store_row(join_state *st, const wr_batch *in, int s, uint32_t i, int6
     int rc = 0;
     jkey *k = key_get(st, i, true, &rc);
     if (!k) return rc;
-    const uint8_t *rb = wr_jenc_row(&st->renc, i);
-    uint32_t rl = wr_jenc_len(&st->renc, i);
+    const uint8_t *rb = wr_jenc_row(&st->jc.renc, i);
+    uint32_t rl = wr_jenc_len(&st->jc.renc, i);
     if (st->has_set[s]) {
         jrow *x = wr_jtab_find(&st->set[s], st->rhash[i], rb, rl);
         if (x) {
@@ -282,8 +259,8 @@ static int retract_row(join_state *st, const wr_batch *in, int s, uint32_t i)
     if (st->nullkey[i]) return 0;
     jkey *k = key_get(st, i, false, NULL);
     if (!k) return 0;
-    const uint8_t *rb = wr_jenc_row(&st->renc, i);
-    uint32_t rl = wr_jenc_len(&st->renc, i);
+    const uint8_t *rb = wr_jenc_row(&st->jc.renc, i);
+    uint32_t rl = wr_jenc_len(&st->jc.renc, i);
     jrow *x = NULL;
     if (st->has_set[s]) {
         x = wr_jtab_find(&st->set[s], st->rhash[i], rb, rl);
@@ -367,7 +344,7 @@ static int filter_pairs(join_state *st, int side, const wr_batch *in, uint32_t i
 {
     if (wr_join_grow(st->mem, (void **)&st->keep, &st->keep_cap, np, 1) < 0) return WR_ENOMEM;
     jside in_side = {.src = JSRC_INPUT, .in = in, .ncols = st->ncols[side]};
-    jside st_side = {.src = JSRC_STORED, .rc = &st->rc[1 - side], .ncols = st->ncols[1 - side]};
+    jside st_side = {.src = JSRC_STORED, .rc = &st->jc.rc[1 - side], .ncols = st->ncols[1 - side]};
     for (uint32_t p0 = 0; p0 < np; p0 += WR_JOIN_PAIR_CHUNK) {
         uint32_t m = WR_MIN(WR_JOIN_PAIR_CHUNK, np - p0);
         uintptr_t *a = side == 0 ? st->pl : st->pr, *b = side == 0 ? st->pr : st->pl;
@@ -376,7 +353,7 @@ static int filter_pairs(join_state *st, int side, const wr_batch *in, uint32_t i
             b[q] = JREF_STORED(st->cand[p0 + q]->bytes);
         }
         const jside *l = side == 0 ? &in_side : &st_side, *r = side == 0 ? &st_side : &in_side;
-        int rc = wr_jresid_eval(&st->resid, l, st->pl, r, st->pr, m, st->keep + p0, err);
+        int rc = wr_jresid_eval(&st->jc.resid, l, st->pl, r, st->pr, m, st->keep + p0, err);
         if (rc < 0) return rc;
     }
     /* Compact the pairs and the per-row offsets. */
@@ -393,8 +370,8 @@ static int filter_pairs(join_state *st, int side, const wr_batch *in, uint32_t i
 
 #define EMIT(kind, aref, bref)                                                                     \
     do {                                                                                           \
-        int rc_ = side == 0 ? wr_jw_add(&st->w, (kind), (aref), (bref), err)                       \
-                            : wr_jw_add(&st->w, (kind), (bref), (aref), err);                      \
+        int rc_ = side == 0 ? wr_jw_add(&st->jc.w, (kind), (aref), (bref), err)                    \
+                            : wr_jw_add(&st->jc.w, (kind), (bref), (aref), err);                   \
         if (rc_ < 0) return rc_;                                                                   \
     } while (0)
 
@@ -417,10 +394,10 @@ static int handle_row(join_state *st, int side, const wr_batch *in, uint32_t i, 
         if (in_outer && total == 0) {
             EMIT(WR_RK_INSERT, me, JREF_NULL);
             rc = store_row(st, in, side, i, 0);
-            return rc < 0 ? wr_join_nomem(st->w.ctx, err) : 0;
+            return rc < 0 ? wr_join_nomem(st->jc.w.ctx, err) : 0;
         }
         if (!in_outer && (rc = store_row(st, in, side, i, 0)) < 0)
-            return wr_join_nomem(st->w.ctx, err);
+            return wr_join_nomem(st->jc.w.ctx, err);
         if (other_outer)
             for (uint32_t q = 0; q < nm; q++) {
                 if (m[q]->assoc == 0)
@@ -433,11 +410,11 @@ static int handle_row(join_state *st, int side, const wr_batch *in, uint32_t i, 
             for (int64_t c = 0; c < m[q]->count; c++)
                 EMIT(ok, me, STORED(m[q]));
         if (in_outer && (rc = store_row(st, in, side, i, total)) < 0)
-            return wr_join_nomem(st->w.ctx, err);
+            return wr_join_nomem(st->jc.w.ctx, err);
         return 0;
     }
 
-    if ((rc = retract_row(st, in, side, i)) < 0) return wr_join_nomem(st->w.ctx, err);
+    if ((rc = retract_row(st, in, side, i)) < 0) return wr_join_nomem(st->jc.w.ctx, err);
     if (total == 0) {
         if (in_outer) EMIT(WR_RK_DELETE, me, JREF_NULL);
         return 0;
@@ -465,13 +442,14 @@ static int jn_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     if (n == 0) return 0;
     if (reserve(st, n) < 0) return wr_join_nomem(ctx, err);
 
-    wr_batch_hash_keys(in, st->kc[side].cols, st->kc[side].n, st->hash);
-    if (wr_jkey_encode(&st->kc[side], in, &st->kenc, st->nullkey, st->mem) < 0 ||
-        wr_jrow_encode(&st->rc[side], in, &st->renc, st->mem) < 0)
+    wr_batch_hash_keys(in, st->jc.kc[side].cols, st->jc.kc[side].n, st->hash);
+    if (wr_jkey_encode(&st->jc.kc[side], in, &st->jc.kenc, st->nullkey, st->mem) < 0 ||
+        wr_jrow_encode(&st->jc.rc[side], in, &st->jc.renc, st->mem) < 0)
         return wr_join_nomem(ctx, err);
     if (st->has_set[side])
         for (uint32_t i = 0; i < n; i++)
-            st->rhash[i] = wr_hash_bytes(wr_jenc_row(&st->renc, i), wr_jenc_len(&st->renc, i));
+            st->rhash[i] =
+                wr_hash_bytes(wr_jenc_row(&st->jc.renc, i), wr_jenc_len(&st->jc.renc, i));
     /* Every added row (with a key that can match) will be stored: create its key entry now,
      * so that each row costs one table lookup. */
     for (uint32_t i = 0; i < n; i++) {
@@ -485,7 +463,7 @@ static int jn_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         }
     }
 
-    wr_jw_begin(&st->w, in, side == 0 ? JSRC_INPUT : JSRC_STORED,
+    wr_jw_begin(&st->jc.w, in, side == 0 ? JSRC_INPUT : JSRC_STORED,
                 side == 0 ? JSRC_STORED : JSRC_INPUT);
     for (uint32_t i = 0; i < n;) {
         uint32_t end, np;
@@ -493,7 +471,7 @@ static int jn_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
             rc = wr_join_nomem(ctx, err);
             goto out;
         }
-        if (st->resid.prog && np && (rc = filter_pairs(st, side, in, i, end, np, err)) < 0) {
+        if (st->jc.resid.prog && np && (rc = filter_pairs(st, side, in, i, end, np, err)) < 0) {
             if (rc == WR_ENOMEM) rc = wr_join_nomem(ctx, err);
             goto out;
         }
@@ -503,9 +481,9 @@ static int jn_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         }
         i = end;
     }
-    rc = wr_jw_flush(&st->w, err);
+    rc = wr_jw_flush(&st->jc.w, err);
 out:
-    st->w.n = 0;
+    st->jc.w.n = 0;
     drop_empty_keys(st);
     publish_stats(st);
     return rc;

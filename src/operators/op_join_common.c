@@ -281,6 +281,47 @@ int wr_join_nomem(wr_op_ctx *ctx, wr_error *err)
     return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "%s: out of memory", wr_op_name(ctx));
 }
 
+int wr_join_inputs(wr_op_ctx *ctx, const wr_schema **left, const wr_schema **right, wr_error *err)
+{
+    *left = wr_op_input_schema(ctx, 0);
+    *right = wr_op_input_schema(ctx, 1);
+    if (!*left || !*right)
+        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_INTERNAL, "%s: a join has two inputs",
+                            wr_op_name(ctx));
+    return 0;
+}
+
+int wr_join_checked(wr_op_ctx *ctx, const wr_join_spec *j, int rc, wr_error *err)
+{
+    if (rc == 0) rc = wr_join_check_output(ctx, j, err);
+    if (rc < 0) wr_error_prefix(err, "%s: ", wr_op_name(ctx));
+    return rc;
+}
+
+int wr_jcore_init(jcore *c, wr_op_ctx *ctx, const wr_join_spec *j, const wr_schema *left,
+                  const wr_schema *right, bool right_out, wr_mem_owner *mem, wr_error *err)
+{
+    int rc;
+    if ((rc = wr_jkey_codec_init(&c->kc[0], j->left_keys, j->nkeys, j->null_safe, left, err)) < 0 ||
+        (rc = wr_jkey_codec_init(&c->kc[1], j->right_keys, j->nkeys, j->null_safe, right, err)) < 0)
+        return rc;
+    if (wr_jrow_codec_init(&c->rc[0], left, mem) < 0 ||
+        wr_jrow_codec_init(&c->rc[1], right, mem) < 0 ||
+        wr_jw_init(&c->w, ctx, left->ncols, right_out ? right->ncols : 0, &c->rc[0], &c->rc[1]) < 0)
+        return wr_join_nomem(ctx, err);
+    return wr_jresid_init(&c->resid, j->residual, left, right, mem, err);
+}
+
+void wr_jcore_free(jcore *c)
+{
+    for (int s = 0; s < 2; s++)
+        wr_jrow_codec_free(&c->rc[s]);
+    wr_jresid_free(&c->resid);
+    wr_jw_free(&c->w);
+    wr_jenc_free(&c->kenc);
+    wr_jenc_free(&c->renc);
+}
+
 int wr_join_grow(wr_mem_owner *mem, void **p, uint32_t *cap, uint32_t n, size_t sz)
 {
     if (n <= *cap && *p) return 0;

@@ -236,6 +236,29 @@ static inline int wr_jw_add(jwriter *w, uint8_t kind, uintptr_t l, uintptr_t r, 
 }
 
 /* ------------------------------------------------------------------------------------------
+ * What every join operator's state holds: both sides' key and stored-row codecs, the
+ * residual predicate, the output writer, and the encoded keys and rows of the current batch.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct jcore {
+    jkey_codec kc[2];
+    jrow_codec rc[2];
+    jresid resid;
+    jwriter w;
+    jenc kenc, renc;
+} jcore;
+
+/* The two input schemas of a join operator (WR_ECONFIG naming the vertex when it has fewer). */
+int wr_join_inputs(wr_op_ctx *ctx, const wr_schema **left, const wr_schema **right, wr_error *err);
+/* After the operator's own check of its config (rc): the output schema check, and the vertex
+ * name before the message of either's error. */
+int wr_join_checked(wr_op_ctx *ctx, const wr_join_spec *j, int rc, wr_error *err);
+/* Set up c (zeroed) for j over left and right; the output has the right side's columns
+ * unless right_out is false (SEMI / ANTI). On failure c is left for wr_jcore_free. */
+int wr_jcore_init(jcore *c, wr_op_ctx *ctx, const wr_join_spec *j, const wr_schema *left,
+                  const wr_schema *right, bool right_out, wr_mem_owner *mem, wr_error *err);
+void wr_jcore_free(jcore *c);
+
+/* ------------------------------------------------------------------------------------------
  * Common checks and helpers
  * ---------------------------------------------------------------------------------------- */
 int wr_join_spec_check(const wr_join_spec *j, const wr_schema *left, const wr_schema *right,

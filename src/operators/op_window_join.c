@@ -51,23 +51,19 @@ typedef struct wwin {
 typedef struct wj_state {
     const wr_window_join_config *cfg;
     wr_mem_owner *mem;
-    jkey_codec kc[2];
-    jrow_codec rc[2];
+    jcore jc; /* codecs, residual, output writer, key and row scratch */
     uint32_t ncols[2];
     uint32_t start_col[2], end_col[2];
     wr_join_type type;
     wr_htab windows; /* (start, end) -> wwin */
     wr_list wins;
     wr_heap heap; /* (end - 1 ms, wwin) */
-    jresid resid;
-    jwriter w;
 
     int64_t rows[2], ngroups;
     int64_t pub_rows[2], pub_keys, pub_bytes;
     uint64_t pub_emitted;
 
     /* Scratch. */
-    jenc kenc, renc;
     uint32_t cap;
     uint64_t *hash;
     uint8_t *nullkey;
@@ -129,14 +125,9 @@ static void wj_close(void *state)
     }
     wr_htab_free(&st->windows, NULL);
     wr_heap_free(&st->heap);
-    for (int s = 0; s < 2; s++) {
-        wr_jrow_codec_free(&st->rc[s]);
+    for (int s = 0; s < 2; s++)
         wr_free(st->grow_[s]);
-    }
-    wr_jresid_free(&st->resid);
-    wr_jw_free(&st->w);
-    wr_jenc_free(&st->kenc);
-    wr_jenc_free(&st->renc);
+    wr_jcore_free(&st->jc);
     wr_free(st->hash);
     wr_free(st->nullkey);
     wr_free(st->due);
@@ -148,16 +139,11 @@ static void wj_close(void *state)
 static int wj_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *err)
 {
     const wr_window_join_config *cfg = config;
-    const wr_schema *ls = wr_op_input_schema(ctx, 0), *rs = wr_op_input_schema(ctx, 1);
-    if (!ls || !rs)
-        return wr_error_set(err, WR_ECONFIG, WR_DOMAIN_INTERNAL, "%s: a join has two inputs",
-                            wr_op_name(ctx));
-    int rc = wr_window_join_check(cfg, ls, rs, err);
-    if (rc == 0) rc = wr_join_check_output(ctx, &cfg->join, err);
-    if (rc < 0) {
-        wr_error_prefix(err, "%s: ", wr_op_name(ctx));
+    const wr_schema *ls, *rs;
+    int rc = wr_join_inputs(ctx, &ls, &rs, err);
+    if (rc < 0) return rc;
+    if ((rc = wr_join_checked(ctx, &cfg->join, wr_window_join_check(cfg, ls, rs, err), err)) < 0)
         return rc;
-    }
     wj_state *st = wr_calloc_owned(wr_op_mem(ctx), 1, sizeof(*st));
     if (!st) return wr_join_nomem(ctx, err);
     st->cfg = cfg;
@@ -174,16 +160,7 @@ static int wj_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     st->end_col[1] = cfg->right_end_col;
     const wr_join_spec *j = &cfg->join;
     bool semi = st->type == WR_JOIN_SEMI || st->type == WR_JOIN_ANTI;
-    if ((rc = wr_jkey_codec_init(&st->kc[0], j->left_keys, j->nkeys, j->null_safe, ls, err)) < 0 ||
-        (rc = wr_jkey_codec_init(&st->kc[1], j->right_keys, j->nkeys, j->null_safe, rs, err)) < 0)
-        goto fail;
-    if (wr_jrow_codec_init(&st->rc[0], ls, st->mem) < 0 ||
-        wr_jrow_codec_init(&st->rc[1], rs, st->mem) < 0 ||
-        wr_jw_init(&st->w, ctx, ls->ncols, semi ? 0 : rs->ncols, &st->rc[0], &st->rc[1]) < 0) {
-        rc = wr_join_nomem(ctx, err);
-        goto fail;
-    }
-    if ((rc = wr_jresid_init(&st->resid, j->residual, ls, rs, st->mem, err)) < 0) goto fail;
+    if ((rc = wr_jcore_init(&st->jc, ctx, j, ls, rs, !semi, st->mem, err)) < 0) goto fail;
     *state = st;
     return 0;
 fail:
@@ -209,11 +186,11 @@ static void publish_stats(wj_state *st, wr_op_ctx *ctx, uint64_t late)
     }
     atomic_fetch_add(&s->keys, st->ngroups - st->pub_keys);
     atomic_fetch_add(&s->state_bytes, bytes - st->pub_bytes);
-    atomic_fetch_add(&s->emitted, st->w.emitted - st->pub_emitted);
+    atomic_fetch_add(&s->emitted, st->jc.w.emitted - st->pub_emitted);
     atomic_fetch_add(&s->late_dropped, late);
     st->pub_keys = st->ngroups;
     st->pub_bytes = bytes;
-    st->pub_emitted = st->w.emitted;
+    st->pub_emitted = st->jc.w.emitted;
 }
 
 static wwin *win_get(wj_state *st, int64_t start, int64_t end)
@@ -256,8 +233,8 @@ static void win_remove(wj_state *st, wwin *w)
 
 static wgroup *group_get(wj_state *st, wwin *w, uint32_t i)
 {
-    const uint8_t *kb = wr_jenc_row(&st->kenc, i);
-    uint32_t kl = wr_jenc_len(&st->kenc, i);
+    const uint8_t *kb = wr_jenc_row(&st->jc.kenc, i);
+    uint32_t kl = wr_jenc_len(&st->jc.kenc, i);
     wgroup *g = wr_jtab_find(&w->groups, st->hash[i], kb, kl);
     if (g) return g;
     g = wr_arena_alloc(&w->arena, sizeof(wgroup) + kl);
@@ -309,9 +286,9 @@ static int wj_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     const int64_t *ws = WR_VEC_I64(sv), *we = WR_VEC_I64(ev);
     const int64_t wm = wr_op_current_watermark(ctx);
 
-    wr_batch_hash_keys(in, st->kc[side].cols, st->kc[side].n, st->hash);
-    if (wr_jkey_encode(&st->kc[side], in, &st->kenc, st->nullkey, st->mem) < 0 ||
-        wr_jrow_encode(&st->rc[side], in, &st->renc, st->mem) < 0)
+    wr_batch_hash_keys(in, st->jc.kc[side].cols, st->jc.kc[side].n, st->hash);
+    if (wr_jkey_encode(&st->jc.kc[side], in, &st->jc.kenc, st->nullkey, st->mem) < 0 ||
+        wr_jrow_encode(&st->jc.rc[side], in, &st->jc.renc, st->mem) < 0)
         return wr_join_nomem(ctx, err);
     wwin *w = NULL;
     int rc = 0;
@@ -326,7 +303,7 @@ static int wj_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         }
         if (!w || w->start != ws[i] || w->end != we[i]) w = win_get(st, ws[i], we[i]);
         wgroup *g = w ? group_get(st, w, i) : NULL;
-        uint32_t rl = wr_jenc_len(&st->renc, i);
+        uint32_t rl = wr_jenc_len(&st->jc.renc, i);
         wnode *nd = g ? wr_arena_alloc(&w->arena, sizeof(wnode) + rl) : NULL;
         if (!nd) {
             rc = wr_join_nomem(ctx, err);
@@ -335,7 +312,7 @@ static int wj_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         nd->next = NULL;
         nd->len = rl;
         nd->_pad = 0;
-        memcpy(nd->bytes, wr_jenc_row(&st->renc, i), rl);
+        memcpy(nd->bytes, wr_jenc_row(&st->jc.renc, i), rl);
         if (g->tail[side])
             g->tail[side]->next = nd;
         else
@@ -399,7 +376,7 @@ static int side_rows(wj_state *st, const wgroup *g, int s)
 
 #define OUT(l, r)                                                                                  \
     do {                                                                                           \
-        int rc_ = wr_jw_add(&st->w, WR_RK_INSERT, (l), (r), err);                                  \
+        int rc_ = wr_jw_add(&st->jc.w, WR_RK_INSERT, (l), (r), err);                               \
         if (rc_ < 0) return rc_;                                                                   \
     } while (0)
 
@@ -413,7 +390,7 @@ static int join_group(wj_state *st, const wgroup *g, wr_error *err)
         (t == WR_JOIN_INNER || t == WR_JOIN_LEFT || t == WR_JOIN_SEMI || t == WR_JOIN_ANTI))
         return 0;
     if (nr == 0 && (t == WR_JOIN_INNER || t == WR_JOIN_RIGHT || t == WR_JOIN_SEMI)) return 0;
-    if (side_rows(st, g, 0) < 0 || side_rows(st, g, 1) < 0) return wr_join_nomem(st->w.ctx, err);
+    if (side_rows(st, g, 0) < 0 || side_rows(st, g, 1) < 0) return wr_join_nomem(st->jc.w.ctx, err);
     const uint8_t **L = st->grow_[0], **R = st->grow_[1];
     const bool right_major = t == WR_JOIN_RIGHT;
     const int os = right_major ? 1 : 0;
@@ -423,12 +400,12 @@ static int join_group(wj_state *st, const wgroup *g, wr_error *err)
     const bool semi = t == WR_JOIN_SEMI, anti = t == WR_JOIN_ANTI;
     if (t == WR_JOIN_FULL) {
         if (wr_join_grow(st->mem, (void **)&st->rmatched, &st->rmatched_cap, nr + 1, 1) < 0)
-            return wr_join_nomem(st->w.ctx, err);
+            return wr_join_nomem(st->jc.w.ctx, err);
         memset(st->rmatched, 0, nr);
     }
-    jside ls = {.src = JSRC_STORED, .rc = &st->rc[0], .ncols = st->ncols[0]};
-    jside rs = {.src = JSRC_STORED, .rc = &st->rc[1], .ncols = st->ncols[1]};
-    const bool all_pass = !g->nullkey && !st->resid.prog;
+    jside ls = {.src = JSRC_STORED, .rc = &st->jc.rc[0], .ncols = st->ncols[0]};
+    jside rs = {.src = JSRC_STORED, .rc = &st->jc.rc[1], .ncols = st->ncols[1]};
+    const bool all_pass = !g->nullkey && !st->jc.resid.prog;
     const uint64_t npairs = g->nullkey ? 0 : (uint64_t)no * ni;
     uint32_t o = 0, q = 0;
     bool matched = false;
@@ -448,7 +425,7 @@ static int join_group(wj_state *st, const wgroup *g, wr_error *err)
                     st->pr[j] = JREF_STORED(right_major ? a : b);
                     if (++qq == ni) qq = 0, oo++;
                 }
-                int rc = wr_jresid_eval(&st->resid, &ls, st->pl, &rs, st->pr, m, st->sel, err);
+                int rc = wr_jresid_eval(&st->jc.resid, &ls, st->pl, &rs, st->pr, m, st->sel, err);
                 if (rc < 0) return rc;
             }
             p += m;
@@ -492,13 +469,13 @@ static int join_group(wj_state *st, const wgroup *g, wr_error *err)
 static int fire_window(wj_state *st, wwin *w, wr_error *err)
 {
     if (wr_join_grow(st->mem, (void **)&st->gtmp, &st->gtmp_cap, w->ngroups, sizeof(wgroup *)) < 0)
-        return wr_join_nomem(st->w.ctx, err);
-    sort_groups(&st->kc[0], w->glist, st->gtmp, w->ngroups);
+        return wr_join_nomem(st->jc.w.ctx, err);
+    sort_groups(&st->jc.kc[0], w->glist, st->gtmp, w->ngroups);
     for (uint32_t g = 0; g < w->ngroups; g++) {
         int rc = join_group(st, w->glist[g], err);
         if (rc < 0) return rc;
     }
-    return wr_jw_flush(&st->w, err);
+    return wr_jw_flush(&st->jc.w, err);
 }
 
 static int wj_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
@@ -516,11 +493,11 @@ static int wj_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
     }
     if (nd > 1) qsort(st->due, nd, sizeof(wwin *), cmp_win);
     const bool semi = st->type == WR_JOIN_SEMI || st->type == WR_JOIN_ANTI;
-    wr_jw_begin(&st->w, NULL, JSRC_STORED, semi ? JSRC_NONE : JSRC_STORED);
+    wr_jw_begin(&st->jc.w, NULL, JSRC_STORED, semi ? JSRC_NONE : JSRC_STORED);
     uint32_t i = 0;
     for (; i < nd && rc == 0; i++) {
         rc = fire_window(st, st->due[i], err);
-        st->w.n = 0;
+        st->jc.w.n = 0;
         win_remove(st, st->due[i]);
     }
     /* After a failure the windows not fired yet are dropped too (the task fails). */
