@@ -31,11 +31,10 @@ wr_dedup_cfg *wr_dedup_cfg_new(const uint32_t *keys, uint32_t nkeys, bool keep_l
 {
     wr_dedup_cfg *c = wr_calloc(1, sizeof(*c));
     if (!c) return NULL;
-    if (!(c->keys = wr_calloc(nkeys ? nkeys : 1, sizeof(uint32_t)))) {
+    if (wr_rk_cfg_keys_dup(keys, nkeys, NULL, 0, &c->keys, NULL) < 0) {
         wr_free(c);
         return NULL;
     }
-    if (nkeys) memcpy(c->keys, keys, nkeys * sizeof(uint32_t));
     c->nkeys = nkeys;
     c->keep_last = keep_last;
     c->rowtime = rowtime;

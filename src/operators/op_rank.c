@@ -44,14 +44,10 @@ wr_rank_cfg *wr_rank_cfg_new(const uint32_t *partition, uint32_t npartition,
 {
     wr_rank_cfg *c = wr_calloc(1, sizeof(*c));
     if (!c) return NULL;
-    c->partition = wr_calloc(npartition ? npartition : 1, sizeof(uint32_t));
-    c->sort = wr_calloc(nsort ? nsort : 1, sizeof(wr_sort_key));
-    if (!c->partition || !c->sort) {
-        wr_rank_cfg_free(c);
+    if (wr_rk_cfg_keys_dup(partition, npartition, sort, nsort, &c->partition, &c->sort) < 0) {
+        wr_free(c);
         return NULL;
     }
-    if (npartition) memcpy(c->partition, partition, npartition * sizeof(uint32_t));
-    if (nsort) memcpy(c->sort, sort, nsort * sizeof(wr_sort_key));
     c->npartition = npartition;
     c->nsort = nsort;
     c->rank_start = rank_start;

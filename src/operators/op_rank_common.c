@@ -19,6 +19,23 @@
 /* ------------------------------------------------------------------------------------------
  * Order-preserving keys
  * ---------------------------------------------------------------------------------------- */
+int wr_rk_cfg_keys_dup(const uint32_t *partition, uint32_t npartition, const wr_sort_key *sort,
+                       uint32_t nsort, uint32_t **partition_out, wr_sort_key **sort_out)
+{
+    uint32_t *p = wr_calloc(npartition ? npartition : 1, sizeof(uint32_t));
+    wr_sort_key *k = sort_out ? wr_calloc(nsort ? nsort : 1, sizeof(wr_sort_key)) : NULL;
+    if (!p || (sort_out && !k)) {
+        wr_free(p);
+        wr_free(k);
+        return WR_ENOMEM;
+    }
+    if (npartition) memcpy(p, partition, npartition * sizeof(uint32_t));
+    if (nsort && k) memcpy(k, sort, nsort * sizeof(wr_sort_key));
+    *partition_out = p;
+    if (sort_out) *sort_out = k;
+    return WR_OK;
+}
+
 void wr_rk_keys_init(rk_keys *k, wr_mem_owner *mem)
 {
     memset(k, 0, sizeof(*k));

@@ -37,6 +37,12 @@ typedef enum rk_seq_mode {
     RK_SEQ_DESC,     /* inverted sequence: ties by arrival, latest first */
 } rk_seq_mode;
 
+/* Copies of a config's partition columns and, when sort_out is not NULL, sort keys (either
+ * list may be empty: a one-element allocation then), for the operators' cfg_new. WR_ENOMEM,
+ * with nothing allocated. */
+int wr_rk_cfg_keys_dup(const uint32_t *partition, uint32_t npartition, const wr_sort_key *sort,
+                       uint32_t nsort, uint32_t **partition_out, wr_sort_key **sort_out);
+
 void wr_rk_keys_init(rk_keys *k, wr_mem_owner *mem);
 void wr_rk_keys_free(rk_keys *k);
 /* Encode the keys of rows [0, in->len); with a sequence mode, row i gets seq0 + i as its

@@ -71,14 +71,10 @@ wr_window_rank_cfg *wr_window_rank_cfg_new(uint32_t window_start_col, uint32_t w
 {
     wr_window_rank_cfg *c = wr_calloc(1, sizeof(*c));
     if (!c) return NULL;
-    c->partition = wr_calloc(npartition ? npartition : 1, sizeof(uint32_t));
-    c->sort = wr_calloc(nsort ? nsort : 1, sizeof(wr_sort_key));
-    if (!c->partition || !c->sort) {
-        wr_window_rank_cfg_free(c);
+    if (wr_rk_cfg_keys_dup(partition, npartition, sort, nsort, &c->partition, &c->sort) < 0) {
+        wr_free(c);
         return NULL;
     }
-    if (npartition) memcpy(c->partition, partition, npartition * sizeof(uint32_t));
-    if (nsort) memcpy(c->sort, sort, nsort * sizeof(wr_sort_key));
     c->window_start_col = window_start_col;
     c->window_end_col = window_end_col;
     c->npartition = npartition;
@@ -104,11 +100,10 @@ wr_window_dedup_cfg *wr_window_dedup_cfg_new(uint32_t window_start_col, uint32_t
 {
     wr_window_dedup_cfg *c = wr_calloc(1, sizeof(*c));
     if (!c) return NULL;
-    if (!(c->partition = wr_calloc(npartition ? npartition : 1, sizeof(uint32_t)))) {
+    if (wr_rk_cfg_keys_dup(partition, npartition, NULL, 0, &c->partition, NULL) < 0) {
         wr_free(c);
         return NULL;
     }
-    if (npartition) memcpy(c->partition, partition, npartition * sizeof(uint32_t));
     c->window_start_col = window_start_col;
     c->window_end_col = window_end_col;
     c->rowtime_col = rowtime_col;
