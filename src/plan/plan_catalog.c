@@ -805,3 +805,64 @@ int wr_catalog_describe(wr_pctx *c, const wr_sql_name *nm, wr_buf *out)
     wr_tableau(out, hdr, 6, cells, n);
     return WR_OK;
 }
+
+/* ------------------------------------------------------------------------------------------
+ * What a scan's source produces
+ * ---------------------------------------------------------------------------------------- */
+/* Metadata projection pushdown (Flink's applyReadableMetadata with the used keys): the
+ * physical columns (the format decodes whole records) and the metadata columns that the
+ * scan's outputs, filter or the watermark use, directly or through computed columns. */
+const wr_schema *wr_catalog_scan_schema(wr_arena *a, const wr_lnode *scan, wr_pexpr **repl)
+{
+    const wr_catalog_entry *t = scan->scan.table;
+    uint32_t nprod = t->phys->ncols;
+    bool *used_col = wr_arena_alloc(a, sizeof(bool) * (t->ncols + 1));
+    bool *used = wr_arena_alloc(a, sizeof(bool) * (nprod + 1));
+    int32_t *map = wr_arena_alloc(a, sizeof(int32_t) * (nprod + 1));
+    if (!used_col || !used || !map) return NULL;
+    memset(used_col, 0, sizeof(bool) * (t->ncols + 1));
+    memset(used, 0, sizeof(bool) * (nprod + 1));
+    for (uint32_t i = 0; i < scan->ncols; i++)
+        wr_px_columns(scan->scan.exprs[i], used_col);
+    if (scan->scan.filter) wr_px_columns(scan->scan.filter, used_col);
+    if (t->rowtime >= 0) {
+        wr_px_columns(t->watermark, used_col);
+        used_col[t->rowtime] = true;
+    }
+    uint32_t nphys = 0;
+    for (uint32_t i = 0; i < t->ncols; i++) {
+        const wr_catalog_col *col = &t->cols[i];
+        if (col->kind == WR_CCOL_PHYSICAL) {
+            used[col->phys] = true;
+            nphys++;
+        } else if (col->kind == WR_CCOL_COMPUTED && used_col[i]) {
+            wr_px_columns(col->computed, used);
+        } else if (col->kind == WR_CCOL_METADATA && used_col[i]) {
+            used[col->phys] = true;
+        }
+    }
+    for (uint32_t i = 0; i < nphys; i++)
+        used[i] = true;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nprod; i++)
+        map[i] = used[i] ? (int32_t)n++ : 0;
+    wr_schema *s = wr_arena_alloc(a, sizeof(wr_schema));
+    wr_field *f = wr_arena_alloc(a, sizeof(wr_field) * (n ? n : 1));
+    if (!s || !f) return NULL;
+    for (uint32_t i = 0; i < nprod; i++)
+        if (used[i]) f[map[i]] = t->phys->cols[i];
+    *s = (wr_schema){.ncols = n, .cols = f};
+    for (uint32_t i = 0; i < t->ncols; i++) {
+        const wr_catalog_col *col = &t->cols[i];
+        if (col->kind == WR_CCOL_PHYSICAL) {
+            repl[i] = wr_px_col(a, col->phys, t->phys->cols[col->phys].type);
+        } else if (col->kind == WR_CCOL_METADATA && !used[col->phys]) {
+            wr_value nv = {.is_null = true};
+            repl[i] = wr_px_lit(a, wr_type_nullable(col->type), &nv); /* never read */
+        } else {
+            repl[i] = wr_px_remap(a, col->computed, map);
+        }
+        if (!repl[i]) return NULL;
+    }
+    return s;
+}

@@ -361,6 +361,9 @@ void wr_tableau(wr_buf *out, const char *const *header, uint32_t ncols, const ch
 /* Session internals shared by the files of this module. */
 const wr_catalog_entry *wr_catalog_lookup(wr_catalog *cat, const char *name);
 const char *wr_catalog_suggest(wr_catalog *cat, const char *name);
+/* The schema a scan's source produces (t->phys without the metadata columns the scan does not
+ * use); repl[i] gets table column i as an expression over it. NULL on ENOMEM. */
+const wr_schema *wr_catalog_scan_schema(wr_arena *a, const wr_lnode *scan, wr_pexpr **repl);
 wr_config *wr_session_config(wr_session *s);
 /* The result sink given with wr_session_set_result_sink (fn NULL: print). */
 wr_result_sink_fn wr_session_result_sink(wr_session *s, void **arg);
