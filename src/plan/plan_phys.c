@@ -100,6 +100,29 @@ static int connect(phys *p, pv from, int to, uint32_t to_par, uint32_t input, co
                           k == WR_EDGE_HASH ? nkeys : 0);
 }
 
+/* The vertex's uid: the plan node's id and the vertex's role (a node can make several
+ * vertices: a scan makes its source and a calc, an aggregation its local and global
+ * parts; a scan's calc also hashes the filter and projection pushed into it). Two vertices
+ * with equal uids (the same INSERT twice in a statement set) are told apart by rehashing,
+ * in the order the job is built. */
+static int set_uid(phys *p, const wr_lnode *n, int v, const char *role)
+{
+    uint64_t uid = wr_hash_combine(n->id, wr_hash_bytes(role, strlen(role)));
+    if (n->kind == WR_LK_SCAN && strcmp(role, "Source")) {
+        /* A scan's id covers only its table (the source's offsets stay valid when filters
+         * and projections change); the calc after it depends on those too. */
+        wr_buf t;
+        wr_buf_init(&t);
+        wr_ln_digest(n, &t, false);
+        uid = wr_hash_combine(uid, wr_hash_bytes(t.ptr, t.len));
+        wr_buf_free(&t);
+    }
+    int rc;
+    while ((rc = wr_job_set_uid(p->pj->job, v, uid)) == WR_EEXIST)
+        uid = wr_hash_u64(uid + 1);
+    return rc;
+}
+
 static pv add_op(phys *p, const wr_lnode *n, const char *name, const wr_op_vt *vt, void *cfg,
                  void (*cfg_free)(void *), uint32_t par)
 {
@@ -110,6 +133,7 @@ static pv add_op(phys *p, const wr_lnode *n, const char *name, const wr_op_vt *v
     }
     int v = wr_job_add_op(p->pj->job, name, vt, cfg, cfg_free, s, par);
     wr_schema_free(s);
+    if (v >= 0) v = set_uid(p, n, v, name) == WR_OK ? v : WR_EINVAL;
     if (v < 0) {
         wr_error err = {0};
         wr_error_set(&err, v, WR_DOMAIN_INTERNAL, "adding the vertex failed: %s", wr_err_str(v));
@@ -181,6 +205,7 @@ static pv translate_scan(phys *p, const wr_lnode *n)
     }
     char *name = wr_psprintf(a, "Source: %s", t->name);
     int v = wr_job_add_source(p->pj->job, name, def.vt, def.cfg, def.cfg_free, ps, par, &spec);
+    if (v >= 0) v = set_uid(p, n, v, "Source") == WR_OK ? v : WR_EINVAL;
     if (v < 0) {
         wr_error_set(&err, v, WR_DOMAIN_INTERNAL, "%s", wr_err_str(v));
         return fail(p, n, name, &err);
@@ -249,6 +274,7 @@ static pv translate_values(phys *p, const wr_lnode *n)
     int v = wr_job_add_source(p->pj->job, "Values", &wr_source_values_vt, cfg, wr_values_cfg_free,
                               s, 1, &spec);
     wr_schema_free(s);
+    if (v >= 0) v = set_uid(p, n, v, "Values") == WR_OK ? v : WR_EINVAL;
     if (v < 0) {
         wr_error_set(&err, v, WR_DOMAIN_INTERNAL, "%s", wr_err_str(v));
         return fail(p, n, "Values", &err);
@@ -339,6 +365,7 @@ static pv translate_agg(phys *p, const wr_lnode *n)
     int lv = wr_job_add_op(p->pj->job, "LocalGroupAggregate", &wr_op_local_group_agg_vt, lcfg,
                            wr_group_agg_cfg_free, ps, src.par);
     wr_schema_free(ps);
+    if (lv >= 0) lv = set_uid(p, n, lv, "LocalGroupAggregate") == WR_OK ? lv : WR_EINVAL;
     if (lv < 0) {
         wr_group_agg_cfg_free(cfg);
         return fail(p, n, "LocalGroupAggregate", NULL);
@@ -656,6 +683,7 @@ static pv translate_sink(phys *p, const wr_lnode *n)
         n->sink.table ? wr_psprintf(p->c->a, "Sink: %s", n->sink.table->name) : "Sink: print";
     int v = wr_job_add_op(p->pj->job, name, def.vt, def.cfg, def.cfg_free, s, par);
     wr_schema_free(s);
+    if (v >= 0) v = set_uid(p, n, v, "Sink") == WR_OK ? v : WR_EINVAL;
     if (v < 0) return fail(p, n, name, NULL);
     uint32_t keys[64], nk = 0;
     if (n->sink.upsert && par != src.par) {
