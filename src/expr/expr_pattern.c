@@ -273,12 +273,14 @@ typedef struct regex {
 } regex;
 
 /* NULL with *oom false: the pattern is invalid; with *oom true: out of memory. */
-static regex *regex_new_flags(const char *pat, size_t n, uint32_t flags, bool *oom)
+static regex *regex_new_flags(const char *pat, size_t n, uint32_t flags, bool java_newlines,
+                              bool *oom)
 {
     *oom = true;
     pcre2_general_context *g = gctx_new();
     if (!g) return NULL;
     pcre2_compile_context *cc = pcre2_compile_context_create(g);
+    if (cc && java_newlines) pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
     int errcode;
     PCRE2_SIZE erroff;
     uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | flags;
@@ -307,9 +309,93 @@ static regex *regex_new_flags(const char *pat, size_t n, uint32_t flags, bool *o
     return re;
 }
 
+/* Java's POSIX character classes (\p{Alpha}, ...: US-ASCII only in java.util.regex) as
+ * PCRE2's POSIX classes, which are ASCII-only in UTF mode without UCP. PCRE2 itself reads
+ * \p{Alpha} and \p{Upper} as the Unicode properties Alphabetic and Uppercase (é matches)
+ * and rejects \p{Digit} or \p{Punct}. */
+static const struct {
+    const char *java, *posix;
+} java_posix[] = {
+    {"Lower", "lower"}, {"Upper", "upper"}, {"ASCII", "ascii"}, {"Alpha", "alpha"},
+    {"Digit", "digit"}, {"Alnum", "alnum"}, {"Punct", "punct"}, {"Graph", "graph"},
+    {"Print", "print"}, {"Blank", "blank"}, {"Cntrl", "cntrl"}, {"XDigit", "xdigit"},
+    {"Space", "space"},
+};
+
+/* Rewrites the Java-only syntax of pat into out; false when there is none (out unused).
+ * Escapes are skipped as pairs and \Q...\E as a whole; inside a character class
+ * (depth > 0, Java nests them) a class becomes [:name:] / [:^name:], outside [[:name:]] /
+ * [^[:name:]]. */
+static bool java_to_pcre2(const char *pat, size_t n, wr_buf *out, bool *oom)
+{
+    bool changed = false;
+    int depth = 0;
+    *oom = false;
+    for (size_t i = 0; i < n;) {
+        char ch = pat[i];
+        if (ch == '\\' && i + 1 < n && pat[i + 1] == 'Q') {
+            size_t e = i + 2;
+            while (e + 1 < n && !(pat[e] == '\\' && pat[e + 1] == 'E'))
+                e++;
+            e = e + 1 < n ? e + 2 : n;
+            if (wr_buf_append(out, pat + i, e - i) < 0) goto oom;
+            i = e;
+            continue;
+        }
+        if (ch == '\\' && i + 2 < n && (pat[i + 1] == 'p' || pat[i + 1] == 'P') &&
+            pat[i + 2] == '{') {
+            const char *name = pat + i + 3;
+            const char *close = memchr(name, '}', n - (i + 3));
+            size_t k = 0, nk = sizeof java_posix / sizeof java_posix[0];
+            for (; close && k < nk; k++)
+                if (strlen(java_posix[k].java) == (size_t)(close - name) &&
+                    memcmp(java_posix[k].java, name, (size_t)(close - name)) == 0)
+                    break;
+            if (close && k < nk) {
+                bool neg = pat[i + 1] == 'P';
+                int rc =
+                    depth > 0
+                        ? wr_buf_printf(out, "[:%s%s:]", neg ? "^" : "", java_posix[k].posix)
+                        : wr_buf_printf(out, "[%s[:%s:]]", neg ? "^" : "", java_posix[k].posix);
+                if (rc < 0) goto oom;
+                changed = true;
+                i = (size_t)(close - pat) + 1;
+                continue;
+            }
+        }
+        size_t len = ch == '\\' && i + 1 < n ? 2 : 1;
+        if (ch == '[') {
+            depth++;
+            /* a ']' right after '[' or '[^' is a literal */
+            size_t j = i + 1;
+            if (j < n && pat[j] == '^') j++;
+            if (j < n && pat[j] == ']') len = j + 1 - i;
+        } else if (ch == ']' && depth > 0) {
+            depth--;
+        }
+        if (wr_buf_append(out, pat + i, len) < 0) goto oom;
+        i += len;
+    }
+    return changed;
+oom:
+    *oom = true;
+    return false;
+}
+
+/* A java.util.regex pattern of Flink's REGEXP functions: its POSIX classes rewritten, and
+ * '.', '^' and '$' seeing Java's line terminators (\r, \n, \r\n, U+0085, U+2028, U+2029;
+ * PCRE2's NEWLINE_ANY also counts VT and FF) instead of PCRE2's default of only \n. */
 static regex *regex_new(const char *pat, size_t n, bool *oom)
 {
-    return regex_new_flags(pat, n, 0, oom);
+    wr_buf b;
+    wr_buf_init(&b);
+    bool changed = java_to_pcre2(pat, n, &b, oom);
+    regex *re = NULL;
+    if (!*oom)
+        re = changed ? regex_new_flags(b.ptr, b.len, 0, true, oom)
+                     : regex_new_flags(pat, n, 0, true, oom);
+    wr_buf_free(&b);
+    return re;
 }
 
 void *wr_expr_regex_compile(const char *pat, size_t n, bool *oom)
@@ -384,7 +470,7 @@ void *wr_expr_similar_compile(const char *pat, size_t n, int esc, bool *oom)
     *oom = false;
     void *re = NULL;
     if (similar_to_regex(pat, n, esc, &b))
-        re = regex_new_flags(b.ptr, b.len, PCRE2_DOTALL, oom);
+        re = regex_new_flags(b.ptr, b.len, PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY, false, oom);
     else if (!b.ptr && n)
         *oom = true;
     wr_buf_free(&b);

@@ -105,6 +105,35 @@ static void test_regexp(void **state)
         t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "a1 b22"), lit_s(t, "(\\w)(\\d+)$"), lit_i(t, 2)));
     expect_s(v, 0, "22");
 
+    /* Java's POSIX classes are ASCII-only (PCRE2 alone reads \p{Alpha} as Unicode
+     * Alphabetic and rejects \p{Digit}); negated and inside brackets too; \Q..\E and an
+     * escaped backslash are left alone */
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "é-ab12cd"), lit_s(t, "\\p{Alpha}+")));
+    expect_s(v, 0, "ab");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "ab12cd"), lit_s(t, "\\p{Digit}+")));
+    expect_s(v, 0, "12");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "xÉ9Y!"), lit_s(t, "[\\p{Upper}\\d]+")));
+    expect_s(v, 0, "9Y");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "a1;b"), lit_s(t, "\\P{Alnum}")));
+    expect_s(v, 0, ";");
+    v = eval_e(t, CALL(t, "REGEXP_EXTRACT", lit_s(t, "a1;b"), lit_s(t, "[^\\p{Punct}\\p{Lower}]")));
+    expect_s(v, 0, "1");
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "x\\p{Alpha}"), lit_s(t, "\\Q\\p{Alpha}\\E")));
+    expect_b(v, 0, true);
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "\\p{Digit}"), lit_s(t, "^\\\\p\\{Digit\\}$")));
+    expect_b(v, 0, true);
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "]x"), lit_s(t, "^[]\\p{Lower}]+$")));
+    expect_b(v, 0, true);
+    /* '.' does not match Java's line terminators: \r, U+2028 as well as \n */
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "a\rb"), lit_s(t, "a.b")));
+    expect_b(v, 0, false);
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "a\u2028b"), lit_s(t, "a.b")));
+    expect_b(v, 0, false);
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "a\tb"), lit_s(t, "a.b")));
+    expect_b(v, 0, true);
+    v = eval_e(t, CALL(t, "REGEXP", lit_s(t, "ab\r\n"), lit_s(t, "ab$")));
+    expect_b(v, 0, true);
+
     v = eval_e(t, CALL(t, "REGEXP_REPLACE", lit_s(t, "foobar"), lit_s(t, "oo|ar"), lit_s(t, "")));
     expect_s(v, 0, "fb");
     v = eval_e(t, CALL(t, "REGEXP_REPLACE", lit_s(t, "a1b22"), lit_s(t, "[0-9]+"), lit_s(t, "$1")));
@@ -163,6 +192,8 @@ static void test_similar_to(void **state)
     similar_case(t, "a\nb", "a%", 1);
     similar_case(t, "a%", "a\\%", 1);
     similar_case(t, "ab", "a\\%", 0);
+    similar_case(t, "abc\n", "abc", 0); /* the whole string: '$' is not before a final \n */
+    similar_case(t, "abc\n", "abc_", 1);
     set_s(t, 0, 0, "xyz"), set_s(t, 1, 0, "x(y|q)z");
     set_s(t, 0, 1, "xqq"), set_s(t, 1, 1, "x(y|q)z");
     wr_vec *v = eval_e(t, CALL(t, "NOT SIMILAR TO", col(t, 0), col(t, 1)));
