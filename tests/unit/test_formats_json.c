@@ -9,54 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/formats.h"
-
-typedef struct col_spec {
-    const char *name;
-    wr_type type;
-} col_spec;
-
-static wr_schema *make_schema(const col_spec *cols, uint32_t n)
-{
-    wr_schema *s = wr_schema_new(n);
-    for (uint32_t i = 0; i < n; i++)
-        assert_int_equal(wr_schema_set(s, i, cols[i].name, cols[i].type), WR_OK);
-    return s;
-}
-
-static void dump(const wr_batch *b, wr_buf *out)
-{
-    for (uint32_t r = 0; r < b->len; r++) {
-        for (uint32_t c = 0; c < b->ncols; c++) {
-            if (c) wr_buf_putc(out, '|');
-            wr_vec_format(&b->cols[c], r, WR_STYLE_PRINT, out);
-        }
-        wr_buf_putc(out, '\n');
-    }
-}
-
-typedef struct decoded {
-    int rc;
-    wr_decode_result res;
-    wr_error err;
-    char *text;
-} decoded;
+#include "test_formats_util.h"
 
 static decoded decode_all(const wr_json_config *cfg, const wr_schema *s, const char *input)
 {
-    decoded d;
-    memset(&d, 0, sizeof d);
-    void *dec = NULL;
-    assert_int_equal(wr_format_json.decoder_new(cfg, s, &dec, &d.err), WR_OK);
-    wr_batch *b = wr_batch_new(s, 64, NULL);
-    d.rc = wr_format_json.decode(dec, input, strlen(input), true, b, &d.res, &d.err);
-    wr_buf out;
-    wr_buf_init(&out);
-    dump(b, &out);
-    d.text = wr_buf_steal(&out);
-    wr_batch_release(b);
-    wr_format_json.decoder_free(dec);
-    return d;
+    return decode_with(&wr_format_json, cfg, s, input);
 }
 
 static wr_json_config defaults(void)
