@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,15 +32,38 @@ static void fail(const char *what, const char *detail)
     abort();
 }
 
-/* Once: move into a fresh temporary directory with the seed corpus's data files linked. */
+/* A fresh temporary directory with the seed corpus's data files linked, made once; each
+ * input runs inside it, and the caller's working directory (where libFuzzer writes its
+ * corpus and artifacts) is restored after each. */
+static char sandbox[] = "/tmp/weir-fuzz-plan-XXXXXX";
+static int home_fd = -1, sandbox_fd = -1;
+
+static void remove_sandbox(void)
+{
+    char link[sizeof sandbox + 8];
+    snprintf(link, sizeof link, "%s/data", sandbox);
+    unlink(link);
+    rmdir(sandbox);
+}
+
 static void enter_sandbox(void)
 {
-    static bool done;
-    if (done) return;
-    done = true;
-    char dir[] = "/tmp/weir-fuzz-plan-XXXXXX";
-    if (!mkdtemp(dir) || chdir(dir) != 0) fail("cannot make a temporary directory", dir);
-    if (symlink(WEIR_SQL_DATA_DIR, "data") != 0) fail("cannot link the test data", dir);
+    if (sandbox_fd < 0) {
+        if (!mkdtemp(sandbox)) fail("cannot make a temporary directory", sandbox);
+        atexit(remove_sandbox);
+        char link[sizeof sandbox + 8];
+        snprintf(link, sizeof link, "%s/data", sandbox);
+        if (symlink(WEIR_SQL_DATA_DIR, link) != 0) fail("cannot link the test data", link);
+        home_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        sandbox_fd = open(sandbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (home_fd < 0 || sandbox_fd < 0) fail("cannot open the working directories", sandbox);
+    }
+    if (fchdir(sandbox_fd) != 0) fail("cannot enter the temporary directory", sandbox);
+}
+
+static void leave_sandbox(void)
+{
+    if (fchdir(home_fd) != 0) fail("cannot go back to the working directory", NULL);
 }
 
 static bool contains(const uint8_t *d, size_t n, const char *s, bool nocase)
@@ -125,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = 0;
     int64_t live = wr_mem_live_allocs();
     run_session(text, size);
+    leave_sandbox();
     if (wr_mem_live_allocs() != live) {
         char msg[64];
         snprintf(msg, sizeof msg, "%lld allocations still live",
