@@ -1,6 +1,6 @@
--- Top-N per nullable group, DESC over a nullable sort key: NULL values sort last.
--- NULL values sort first in ASC (Flink's LOW null collation), so they take the top ranks;
--- DESC puts them last. Final state vs DuckDB (explicit NULLS FIRST / LAST there).
+-- Top-N per nullable group ordered DESC over a nullable sort key: NULL values sort last
+-- in DESC (Flink's LOW null collation), so they only rank when a group has too few
+-- values. Final state vs DuckDB (explicit NULLS LAST there).
 CREATE TABLE nulls (id BIGINT, grp STRING, v INT, d DOUBLE, name STRING)
 WITH ('connector' = 'filesystem', 'path' = 'data/nulls.csv', 'format' = 'csv',
       'csv.null-literal' = '\N');
