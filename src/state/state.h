@@ -68,8 +68,8 @@ int wr_snap_put_op(wr_snap_writer *w, const char *table, const void *val, uint32
 int wr_snap_finish(wr_snap_writer *w, wr_buf *out, wr_error *err);
 
 /* A reader for an instance owning key groups [kg_start, kg_end] of max_par. */
-int wr_snap_reader_new(uint32_t max_par, uint32_t kg_start, uint32_t kg_end,
-                       wr_snap_reader **out, wr_error *err);
+int wr_snap_reader_new(uint32_t max_par, uint32_t kg_start, uint32_t kg_end, wr_snap_reader **out,
+                       wr_error *err);
 void wr_snap_reader_free(wr_snap_reader *r);
 /* Add one file (the bytes are copied or kept as the reader needs; the caller may free
  * data). `name` is used in error messages. The file's max_par must equal the reader's
@@ -95,6 +95,15 @@ int wr_snap_next(wr_snap_reader *r, const char *table, wr_snap_rec *rec, wr_erro
 int wr_snap_next_op(wr_snap_reader *r, const char *table, wr_snap_rec *rec, wr_error *err);
 /* Restart both iterations of `table` from the first file. */
 void wr_snap_rewind(wr_snap_reader *r, const char *table);
+/* The tables named by the files added so far (i < wr_snap_reader_ntables), with the number
+ * of their keyed records in the reader's key groups and of their operator-state records
+ * (either may be NULL). The name is valid as long as the reader. */
+uint32_t wr_snap_reader_ntables(const wr_snap_reader *r);
+const char *wr_snap_reader_table(const wr_snap_reader *r, uint32_t i, uint64_t *keyed,
+                                 uint64_t *op);
+/* The reader's max parallelism and key groups. */
+void wr_snap_reader_range(const wr_snap_reader *r, uint32_t *max_par, uint32_t *kg_start,
+                          uint32_t *kg_end);
 
 /* ------------------------------------------------------------------------------------------
  * Keyed state
@@ -106,11 +115,11 @@ typedef enum wr_state_backend_kind {
 
 typedef struct wr_state_opts {
     wr_state_backend_kind kind;
-    uint32_t max_par;           /* number of key groups */
-    uint32_t kg_start, kg_end;  /* the key groups this instance owns */
-    wr_mem_owner *mem;          /* charged for every byte of state */
-    int64_t ttl_us;             /* 0 = records never expire */
-    const char *name;           /* operator and subtask, for messages */
+    uint32_t max_par;          /* number of key groups */
+    uint32_t kg_start, kg_end; /* the key groups this instance owns */
+    wr_mem_owner *mem;         /* charged for every byte of state */
+    int64_t ttl_us;            /* 0 = records never expire */
+    const char *name;          /* operator and subtask, for messages */
 } wr_state_opts;
 
 typedef struct wr_state wr_state;
@@ -122,7 +131,8 @@ typedef struct wr_kv_codec {
      * are (plain data without pointers). */
     int (*encode)(const void *arg, const void *rec, wr_buf *out);
     /* Fill rec (size bytes, zeroed) from its serialized form. NULL: copy (n must equal
-     * size). A bad encoding is WR_ECORRUPT with a message. */
+     * size). A bad encoding is WR_ECORRUPT with a message; on failure rec must be left so
+     * that destroy releases whatever decode allocated (the record is then removed). */
     int (*decode)(const void *arg, const uint8_t *p, size_t n, void *rec, wr_error *err);
     /* Release what a record owns. NULL: nothing. */
     void (*destroy)(const void *arg, void *rec);
@@ -138,7 +148,10 @@ int wr_state_kv(wr_state *s, const char *name, const wr_kv_codec *codec, wr_kv *
                 wr_error *err);
 
 /* Encode every live record of every table into w, by key group (expired ones are
- * dropped). Synchronous: the records may change right after it returns. */
+ * dropped). Synchronous: the records may change right after it returns. The snapshot
+ * record is (key group, ns, key bytes, value) with value = u64 key hash, i64 last access
+ * time (little-endian), then the codec's encoding; so TTL ages survive a restore (the
+ * restoring state's clock must be in the same time base: wall-clock microseconds). */
 int wr_state_snapshot(wr_state *s, wr_snap_writer *w, wr_error *err);
 /* Load the records of r's key groups for every table that the operator has already
  * created with wr_state_kv (so the codecs are known); records of tables it did not create
@@ -147,6 +160,11 @@ int wr_state_snapshot(wr_state *s, wr_snap_writer *w, wr_error *err);
 int wr_state_restore(wr_state *s, wr_snap_reader *r, wr_error *err);
 /* Bytes held (records, keys, index); also charged to opts.mem. */
 size_t wr_state_bytes(const wr_state *s);
+/* TTL clock. The state reads the wall clock (wr_wall_us) itself at most once every 256
+ * find/upsert calls of a table with a TTL, so the time it sees may lag by those calls. A
+ * caller that knows the time (the runtime, once per batch; tests) sets it instead: after
+ * the first wr_state_set_now the state never reads the clock itself. Microseconds. */
+void wr_state_set_now(wr_state *s, int64_t now_us);
 
 /* The record of (ns, key), or NULL. */
 void *wr_kv_find(wr_kv *t, int64_t ns, uint64_t hash, const void *key, uint32_t klen);
@@ -156,7 +174,9 @@ void *wr_kv_upsert(wr_kv *t, int64_t ns, uint64_t hash, const void *key, uint32_
                    bool *inserted);
 /* Destroy and remove the record; returns whether there was one. */
 bool wr_kv_remove(wr_kv *t, int64_t ns, uint64_t hash, const void *key, uint32_t klen);
-/* Records in the table / in one namespace. */
+/* Records in the table / in one namespace (with TTL: expired records that the incremental
+ * cleanup has not removed yet are counted, and a namespace holding only such records is
+ * still listed by wr_kv_ns_next). */
 uint64_t wr_kv_count(const wr_kv *t);
 uint32_t wr_kv_ns_count(const wr_kv *t, int64_t ns);
 /* The smallest namespace > after (use INT64_MIN to start, which is never a namespace):
@@ -165,8 +185,9 @@ bool wr_kv_ns_next(const wr_kv *t, int64_t after, int64_t *ns);
 /* Destroy and remove every record of a namespace. */
 void wr_kv_ns_drop(wr_kv *t, int64_t ns);
 
-/* Iteration over the records of one namespace (in insertion order). The table must not be
- * changed during the iteration, except wr_kv_iter_remove of the current record. */
+/* Iteration over the records of one namespace (in insertion order; expired records are
+ * skipped). The table must not be changed during the iteration, except wr_kv_iter_remove of
+ * the current record. */
 typedef struct wr_kv_iter {
     wr_kv *t;
     int64_t ns;
