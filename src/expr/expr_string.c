@@ -310,14 +310,41 @@ static int pad(wr_expr_ctx *c, wr_strv s, int64_t len, wr_strv p, bool left, wr_
     return wr_expr_str_out(c, out, b->ptr, b->len);
 }
 
+/* Java's Character.isWhitespace: ASCII white space and separators U+001C..U+001F, and the
+ * Unicode space, line and paragraph separators except the non-breaking ones. */
+static bool cp_java_whitespace(uint32_t c)
+{
+    if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+    return c == 0x1680 || (c >= 0x2000 && c <= 0x200A && c != 0x2007) || c == 0x2028 ||
+           c == 0x2029 || c == 0x205F || c == 0x3000;
+}
+
+/* Flink's SPLIT_INDEX is commons-lang's splitByWholeSeparatorPreserveAllTokens: an empty
+ * separator splits at every white-space character (keeping empty tokens). */
+static bool split_index_ws(wr_strv s, int64_t idx, wr_strv *out)
+{
+    uint32_t start = 0;
+    int64_t k = 0;
+    for (uint32_t i = 0; i < s.len;) {
+        uint32_t adv, cp = u8dec(s.ptr + i, s.len - i, &adv);
+        if (cp_java_whitespace(cp)) {
+            if (k++ == idx) {
+                *out = wr_strv_make(s.ptr + start, i - start);
+                return true;
+            }
+            start = i + adv;
+        }
+        i += adv;
+    }
+    if (k != idx) return false;
+    *out = wr_strv_make(s.ptr + start, s.len - start);
+    return true;
+}
+
 static bool split_index(wr_strv s, wr_strv sep, int64_t idx, wr_strv *out)
 {
     if (idx < 0 || s.len == 0) return false;
-    if (sep.len == 0) {
-        if (idx != 0) return false;
-        *out = s;
-        return true;
-    }
+    if (sep.len == 0) return split_index_ws(s, idx, out);
     const char *p = s.ptr, *end = s.ptr + s.len;
     for (int64_t k = 0;; k++) {
         const char *f = find(p, (size_t)(end - p), sep.ptr, sep.len);

@@ -122,6 +122,14 @@ static void test_search_replace_pad(void **state)
     check_s(t, CALL(t, "SPLIT_INDEX", S("a,b,,c"), S(","), I(4)), NULL);
     check_s(t, CALL(t, "SPLIT_INDEX", S("a::b"), S("::"), I(1)), "b");
     check_s(t, CALL(t, "SPLIT_INDEX", S("a,b"), S(","), I(-1)), NULL);
+    /* an empty separator splits at white space, keeping empty tokens (commons-lang) */
+    check_s(t, CALL(t, "SPLIT_INDEX", S("a b"), S(""), I(1)), "b");
+    check_s(t, CALL(t, "SPLIT_INDEX", S(" a\t\tb"), S(""), I(0)), "");
+    check_s(t, CALL(t, "SPLIT_INDEX", S(" a\t\tb"), S(""), I(2)), "");
+    check_s(t, CALL(t, "SPLIT_INDEX", S(" a\t\tb"), S(""), I(3)), "b");
+    check_s(t, CALL(t, "SPLIT_INDEX", S(" a\t\tb"), S(""), I(4)), NULL);
+    check_s(t, CALL(t, "SPLIT_INDEX", S("x\u3000y\u00A0z"), S(""), I(1)), "y\u00A0z");
+    check_s(t, CALL(t, "SPLIT_INDEX", S("ab"), S(""), I(0)), "ab");
     check_i(t, CALL(t, "ASCII", S("A")), 65);
     check_i(t, CALL(t, "ASCII", S("")), 0);
     check_s(t, CALL(t, "CHR", I(65)), "A");
