@@ -91,12 +91,16 @@ static uint32_t cp_upper(uint32_t c)
 }
 
 /* Java's String.toUpperCase maps a few characters to several (SpecialCasing.txt): the
- * sharp s and the Latin ligatures. Returns the replacement's ASCII text, or NULL. */
+ * sharp s, ŉ, ǰ and the Latin ligatures. Returns the replacement as UTF-8, or NULL. */
 static const char *cp_upper_special(uint32_t c)
 {
     switch (c) {
     case 0xDF:
         return "SS";
+    case 0x149:
+        return "\xCA\xBCN"; /* ŉ -> ʼN */
+    case 0x1F0:
+        return "J\xCC\x8C"; /* ǰ -> J + combining caron */
     case 0xFB00:
         return "FF";
     case 0xFB01:
@@ -153,14 +157,35 @@ static uint32_t map_cp(uint32_t cp, int mode, bool *start)
     return m;
 }
 
+static bool cp_cased(uint32_t c)
+{
+    return cp_upper(c) != c || cp_lower(c) != c;
+}
+
+/* Java's toLowerCase writes the capital sigma at s[i] (adv bytes) as the final ς when a
+ * cased letter comes before it and none right after it (SpecialCasing's Final_Sigma,
+ * without its case-ignorable characters). */
+static bool final_sigma(wr_strv s, uint32_t i, uint32_t adv)
+{
+    if (i == 0) return false;
+    uint32_t b = i - 1;
+    while (b > 0 && ((unsigned char)s.ptr[b] & 0xC0) == 0x80)
+        b--;
+    uint32_t a, prev = u8dec(s.ptr + b, i - b, &a);
+    if (!cp_cased(prev)) return false;
+    if (i + adv >= s.len) return true;
+    uint32_t next = u8dec(s.ptr + i + adv, s.len - i - adv, &a);
+    return !cp_cased(next);
+}
+
 static int map_case(wr_expr_ctx *c, wr_strv s, int mode, wr_strv *out)
 {
     if (s.len == 0) {
         *out = s;
         return 0;
     }
-    /* The tables never map a character to a longer UTF-8 encoding than its own, so s.len
-     * bytes would do; 2x keeps that a property of the tables, not a memory-safety one. */
+    /* No mapping here writes more than 1.5x the bytes it reads (ŉ: 2 bytes -> 3; an
+     * invalid byte stays one byte), so 2x is enough. */
     uint64_t cap = (uint64_t)s.len * 2;
     if (cap > UINT32_MAX) return wr_expr_fail(c, WR_EINVAL, "string too long");
     char *dst = wr_arena_alloc_aligned(c->arena, cap, 1);
@@ -185,6 +210,8 @@ static int map_case(wr_expr_ctx *c, wr_strv s, int mode, wr_strv *out)
             size_t n = strlen(sp);
             memcpy(dst + o, sp, n);
             o += (uint32_t)n;
+        } else if (mode == 1 && cp == 0x3A3 && final_sigma(s, i, adv)) {
+            o += (uint32_t)wr_utf8_encode(0x3C2, dst + o);
         } else if (m != cp) {
             o += (uint32_t)wr_utf8_encode(m, dst + o);
         } else {

@@ -48,6 +48,9 @@ static void test_concat_case_length(void **state)
     check_s(t, CALL(t, "UPPER", S("héllo wörld straße")), "HÉLLO WÖRLD STRASSE");
     check_s(t, CALL(t, "UPPER", S("ßx\xEF\xAC\x83ne µ ÿ łódź ı")), "SSXFFINE Μ Ÿ ŁÓDŹ I");
     check_s(t, CALL(t, "LOWER", S("ŁÓDŹ Ÿ SS")), "łódź ÿ ss");
+    check_s(t, CALL(t, "UPPER", S("ŉ ǰ")), "ʼN J\xCC\x8C");
+    /* Java's final sigma: ΣΑΣ -> σας, a lone Σ stays σ */
+    check_s(t, CALL(t, "LOWER", S("ΣΑΣ Σ ΑΣ.")), "σας σ ας.");
     check_s(t, CALL(t, "INITCAP", S("ßa ŉb")), "ßa ŉb");
     check_s(t,
             CALL(t, "UPPER",
