@@ -357,7 +357,9 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
     /* Primary key: NOT NULL physical columns. */
     if (ct->primary_key) {
         const wr_sql_primary_key *pk = ct->primary_key;
-        e->npk = pk->ncols;
+        /* Only the columns found are kept (a DESCRIBE of the table after the error reads
+         * them). */
+        e->npk = 0;
         e->pk = wr_arena_alloc(a, sizeof(uint32_t) * (pk->ncols ? pk->ncols : 1));
         if (!e->pk) return WR_ENOMEM;
         for (uint32_t k = 0; k < pk->ncols; k++) {
@@ -389,7 +391,7 @@ int wr_catalog_create_table(wr_pctx *c, const wr_sql_create_table *ct, wr_sql_po
                 ok = false;
                 continue;
             }
-            e->pk[k] = (uint32_t)found;
+            e->pk[e->npk++] = (uint32_t)found;
             e->cols[found].type.nullable = false;
             physf[e->cols[found].phys].type.nullable = false;
         }

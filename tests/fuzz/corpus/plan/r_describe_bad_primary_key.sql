@@ -1,0 +1,2 @@
+CREATE TABLE t (a INT, PRIMARY KEY (zzzzzzzzzzz, a) NOT ENFORCED) WITH ('connector' = 'datagen');
+DESCRIBE t;
