@@ -1,7 +1,9 @@
 /* expr_json.c - JSON_VALUE(json, path) and JSON_QUERY(json, path) over JSON text without building a
  * document: the path
  * ($, .key, ['key'], ["key"], [index], with an optional leading 'lax' or 'strict') is
- * followed by scanning the text and skipping the members and elements that are not on it.
+ * followed by scanning the text and skipping the members and elements that are not on it,
+ * after a scan that checks the whole value is well-formed (Flink parses it all first; a key
+ * that occurs twice has its last value, as in Jackson's map).
  * The result is the scalar at the path as STRING (strings unescaped, numbers as written,
  * true/false); a missing path, JSON null, an object or array, or malformed JSON or path give
  * NULL, as Flink's default NULL ON EMPTY / NULL ON ERROR do. JSON_QUERY returns the object or
@@ -338,6 +340,8 @@ static bool descend(jcur *c, const jstep *s, wr_buf *kb)
     c->p++;
     ws(c);
     if (c->p < c->end && *c->p == '}') return false;
+    /* A key that occurs twice has its last value, as Jackson's map (Flink) keeps it. */
+    const char *found = NULL;
     for (;;) {
         ws(c);
         wr_buf_clear(kb);
@@ -346,12 +350,16 @@ static bool descend(jcur *c, const jstep *s, wr_buf *kb)
         if (c->p >= c->end || *c->p != ':') return false;
         c->p++;
         ws(c);
-        if (key_equals(s, kb->ptr ? kb->ptr : "", kb->len)) return true;
+        if (key_equals(s, kb->ptr ? kb->ptr : "", kb->len)) found = c->p;
         if (!skip_value(c)) return false;
         ws(c);
+        if (c->p < c->end && *c->p == '}') break;
         if (c->p >= c->end || *c->p != ',') return false;
         c->p++;
     }
+    if (!found) return false;
+    c->p = found;
+    return true;
 }
 
 int wr_expr_k_json(wr_expr_ctx *c, const wr_expr_insn *I)
@@ -365,7 +373,11 @@ int wr_expr_k_json(wr_expr_ctx *c, const wr_expr_insn *I)
     {
         int ns = parse_path(ps[i], steps);
         jcur cur = {js[i].ptr, js[i].ptr + js[i].len, 0};
-        bool ok = ns >= 0;
+        /* Flink parses the whole document first: malformed JSON anywhere in the first value
+         * is an error (NULL), even after the path's target; what follows it is ignored, as
+         * Jackson ignores trailing tokens by default. */
+        jcur whole = cur;
+        bool ok = ns >= 0 && skip_value(&whole);
         for (int k = 0; ok && k < ns; k++)
             ok = descend(&cur, &steps[k], kb);
         if (ok) {

@@ -219,6 +219,16 @@ static void test_json_value(void **state)
             expect_null(v, 0);
         expect_null(v, 1); /* malformed JSON */
     }
+    /* malformed after the target is still malformed (Flink parses the whole document);
+     * text after the value is ignored (Jackson); a repeated key has its last value */
+    set_s(t, 0, 0, "{\"a\": 1, \"b\": [1,}");
+    set_s(t, 0, 1, "{\"a\": 1, \"a\": {\"x\": 2}, \"b\": 3} trailing");
+    wr_vec *v = eval_e(t, CALL(t, "JSON_VALUE", col(t, 0), S("$.a")));
+    expect_null(v, 0), expect_null(v, 1);
+    v = eval_e(t, CALL(t, "JSON_VALUE", col(t, 0), S("$.a.x")));
+    expect_null(v, 0), expect_s(v, 1, "2");
+    v = eval_e(t, CALL(t, "JSON_QUERY", col(t, 0), S("$.a")));
+    expect_null(v, 0), expect_s(v, 1, "{\"x\":2}");
     tx_free(t);
 }
 
