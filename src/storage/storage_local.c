@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +26,10 @@
 /* Temporary files of puts start with this; list never shows such names. */
 #define TMP_PREFIX     ".wr-tmp-"
 #define TMP_PREFIX_LEN (sizeof TMP_PREFIX - 1)
+
+/* How often a put starts a step again when a concurrent delete_prefix removed the directory
+ * or temporary file it had just made (see race_backoff). */
+#define RACE_RETRIES 1000
 
 typedef struct local_store {
     char *root; /* absolute, no trailing '/' (except for "/" itself) */
@@ -80,9 +85,12 @@ static char *join(const local_store *ls, const char *rel)
     return wr_buf_steal(&b);
 }
 
-static int fsync_path(const char *dir, wr_error *err)
+/* fsync a directory. missing_ok: a directory removed meanwhile (by a concurrent
+ * delete_prefix, which also deleted what we wrote into it) is not an error. */
+static int fsync_path(const char *dir, bool missing_ok, wr_error *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && missing_ok && errno == ENOENT) return WR_OK;
     if (fd < 0) return io_error(err, errno, "open directory", dir);
     int rc = WR_OK;
     while (fsync(fd) != 0) {
@@ -94,29 +102,49 @@ static int fsync_path(const char *dir, wr_error *err)
     return rc;
 }
 
+/* Before retry `attempt` of a step lost to a concurrent delete: at once the first times, then
+ * yield, then sleep a little, so a delete loop cannot starve a put. */
+static void race_backoff(int attempt)
+{
+    if (attempt < 4) return;
+    if (attempt < 32)
+        sched_yield();
+    else
+        wr_sleep_us(100);
+}
+
 /* Create the directories of path up to (not including) its last component, each below the
- * root, fsyncing the parent of each directory created so the new entry is durable. */
+ * root, fsyncing the parent of each directory created so the new entry is durable. A
+ * concurrent delete_prefix may remove a directory just created (it removes empty ones):
+ * ENOENT from mkdir starts again from the root, a few times. */
 static int mkdir_parents(const local_store *ls, char *path, wr_error *err)
 {
     size_t rootlen = strlen(ls->root);
     char *last = strrchr(path, '/');
     if (!last || (size_t)(last - path) <= rootlen) return WR_OK;
-    for (char *p = path + rootlen + 1; p <= last; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        int rc = WR_OK;
-        if (mkdir(path, 0777) == 0) {
-            char *slash = strrchr(path, '/');
-            *slash = '\0';
-            rc = fsync_path(slash == path ? "/" : path, err);
-            *slash = '/';
-        } else if (errno != EEXIST) {
-            rc = io_error(err, errno, "create directory", path);
+    for (int attempt = 0;; attempt++) {
+        bool again = false;
+        for (char *p = path + rootlen + 1; p <= last; p++) {
+            if (*p != '/') continue;
+            *p = '\0';
+            int rc = WR_OK;
+            if (mkdir(path, 0777) == 0) {
+                char *slash = strrchr(path, '/');
+                *slash = '\0';
+                rc = fsync_path(slash == path ? "/" : path, true, err);
+                *slash = '/';
+            } else if (errno == ENOENT && attempt < RACE_RETRIES) {
+                again = true;
+                race_backoff(attempt);
+            } else if (errno != EEXIST) {
+                rc = io_error(err, errno, "create directory", path);
+            }
+            *p = '/';
+            if (rc) return rc;
+            if (again) break;
         }
-        *p = '/';
-        if (rc) return rc;
+        if (!again) return WR_OK;
     }
-    return WR_OK;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -247,8 +275,9 @@ static int open_tmp(local_store *ls, const char *path, char **tmp, int *fdp, wr_
         /* EEXIST: a name clash (another process, same pid after a restart): try another.
          * ENOENT: the directory is missing, or an empty one was just removed by a
          * concurrent delete_prefix: create it again. */
-        if (attempt < 8 && (e == EEXIST || e == ENOENT)) {
+        if (attempt < RACE_RETRIES && (e == EEXIST || e == ENOENT)) {
             wr_buf_free(&b);
+            race_backoff(attempt);
             if (e == ENOENT) {
                 char *p = wr_strdup(path);
                 if (!p) return oom(err);
@@ -305,11 +334,32 @@ static int flip_byte(const char *path, uint64_t at, uint8_t mask, wr_error *err)
     return WR_OK;
 }
 
+/* Write the object into a new temporary file next to path: created, written whole, fsynced
+ * and closed. *tmp receives its path (also on failure after creation, for the unlink). */
+static int write_tmp(local_store *ls, const char *path, const void *data, size_t len, char **tmp,
+                     wr_error *err)
+{
+    int fd = -1;
+    int rc = open_tmp(ls, path, tmp, &fd, err);
+    if (rc) return rc;
+    int e = write_all(fd, data, len);
+    if (e) {
+        close(fd);
+        return io_error(err, e, "write", *tmp);
+    }
+    if ((e = fsync_fd(fd)) != 0) {
+        close(fd);
+        return io_error(err, e, "fsync", *tmp);
+    }
+    if (close(fd) != 0) return io_error(err, errno, "close", *tmp);
+    return WR_OK;
+}
+
 static int local_put(void *impl, const char *key, const void *data, size_t len,
                      const wr_store_fault *fault, wr_error *err)
 {
     local_store *ls = impl;
-    int rc = WR_OK, fd = -1;
+    int rc = WR_OK;
     char *tmp = NULL;
     char *path = join(ls, key);
     if (!path) return oom(err);
@@ -317,30 +367,25 @@ static int local_put(void *impl, const char *key, const void *data, size_t len,
         rc = put_torn(ls, path, data, (size_t)fault->at, err);
         goto done;
     }
-    rc = open_tmp(ls, path, &tmp, &fd, err);
-    if (rc) goto done;
-    int e = write_all(fd, data, len);
-    if (e) {
-        rc = io_error(err, e, "write", tmp);
-        goto done;
-    }
-    if ((e = fsync_fd(fd)) != 0) {
-        rc = io_error(err, e, "fsync", tmp);
-        goto done;
-    }
-    int c = close(fd);
-    fd = -1;
-    if (c != 0) {
-        rc = io_error(err, errno, "close", tmp);
-        goto done;
-    }
-    if (fault->kind == WR_STORE_FAULT_PUT_FAIL) {
-        rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "storage: cannot write '%s': %s", path,
-                          "injected fault");
-        goto done;
-    }
-    if (rename(tmp, path) != 0) {
-        rc = io_error(err, errno, "rename into", path);
+    for (int attempt = 0;; attempt++) {
+        rc = write_tmp(ls, path, data, len, &tmp, err);
+        if (rc) goto done;
+        if (fault->kind == WR_STORE_FAULT_PUT_FAIL) {
+            rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "storage: cannot write '%s': %s",
+                              path, "injected fault");
+            goto done;
+        }
+        if (rename(tmp, path) == 0) break;
+        int e = errno;
+        /* ENOENT: a concurrent delete_prefix removed the temporary file (it removes those of
+         * the directories it deletes): write it again; the put then lands after the delete. */
+        if (e == ENOENT && attempt < RACE_RETRIES) {
+            race_backoff(attempt);
+            wr_free(tmp);
+            tmp = NULL;
+            continue;
+        }
+        rc = io_error(err, e, "rename into", path);
         goto done;
     }
     wr_free(tmp);
@@ -348,13 +393,12 @@ static int local_put(void *impl, const char *key, const void *data, size_t len,
     {
         char *slash = strrchr(path, '/');
         *slash = '\0';
-        rc = fsync_path(slash == path ? "/" : path, err);
+        rc = fsync_path(slash == path ? "/" : path, true, err);
         *slash = '/';
     }
     if (rc) goto done;
     if (fault->kind == WR_STORE_FAULT_CORRUPT) rc = flip_byte(path, fault->at, fault->mask, err);
 done:
-    if (fd >= 0) close(fd);
     if (tmp) {
         unlink(tmp);
         wr_free(tmp);
