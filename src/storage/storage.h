@@ -12,15 +12,21 @@
  *   - delete of a missing key is not an error.
  * Keys are validated: non-empty, at most 1024 bytes, no leading '/', no "." or ".."
  * segment, no empty segment, no NUL or control characters (WR_EINVAL naming the key).
+ * A prefix (list, delete_prefix) is matched as a string ("chk-1" matches "chk-12/x"): it
+ * follows the key rules except that it may be empty and its last segment may be empty.
+ * Errors: bad keys, prefixes and URLs are WR_DOMAIN_USER; I/O failures WR_EIO in
+ * WR_DOMAIN_EXTERNAL with the errno text and the path; a missing object WR_ENOENT.
  *
  * Threads: a store handle may be used from several threads at once (the uploader pool and
  * the coordinator); it keeps no per-call state.
  *
- * Fault injection (tests only): the setting/environment WEIR_STORAGE_FAULTS, e.g.
- * "put-fail=0.1,short-write=0.05,corrupt=0.02,seed=7", makes puts fail, write a truncated
- * object under the key (as a torn write would), or flip a byte of the object after writing,
- * with the given probabilities, deterministically from the seed. wr_storage_set_faults
- * sets the same from code. */
+ * Fault injection (tests only): the setting/environment WEIR_STORAGE_FAULTS (read at open),
+ * e.g. "put-fail=0.1,short-write=0.05,corrupt=0.02,seed=7", makes puts fail (WR_EIO,
+ * "injected fault", nothing under the key), write a truncated object under the key and
+ * report success (as a torn write on a store without atomic rename would), or flip a bit of
+ * the object after writing it and report success, with the given probabilities (summing to
+ * at most 1), deterministically from the seed: the n-th put of a store gets the same fault
+ * in every run. wr_storage_set_faults sets the same from code. See README.md. */
 #ifndef WR_STORAGE_H
 #define WR_STORAGE_H
 
@@ -49,11 +55,12 @@ int wr_storage_size(wr_store *s, const char *key, uint64_t *size, wr_error *err)
  * out as "key\0key\0..." (*count set). Temporary files of unfinished puts are not listed. */
 int wr_storage_list(wr_store *s, const char *prefix, wr_buf *out, uint32_t *count, wr_error *err);
 int wr_storage_delete(wr_store *s, const char *key, wr_error *err);
-/* Delete every object whose key starts with prefix (a checkpoint directory). */
+/* Delete every object whose key starts with prefix (a checkpoint directory); directories
+ * left empty are removed too (local kind). */
 int wr_storage_delete_prefix(wr_store *s, const char *prefix, wr_error *err);
 
-/* Fault injection for tests (see above); spec NULL or "" turns it off. WR_EINVAL on a bad
- * spec, naming the bad item. */
+/* Fault injection for tests (see above); spec NULL or "" turns it off. Restarts the fault
+ * sequence. WR_EINVAL on a bad spec, naming the bad item (the settings stay as they were). */
 int wr_storage_set_faults(wr_store *s, const char *spec, wr_error *err);
 
 #endif
