@@ -116,7 +116,8 @@ static void race_backoff(int attempt)
 /* Create the directories of path up to (not including) its last component, each below the
  * root, fsyncing the parent of each directory created so the new entry is durable. A
  * concurrent delete_prefix may remove a directory just created (it removes empty ones):
- * ENOENT from mkdir starts again from the root, a few times. */
+ * ENOENT from mkdir starts again from the root, a few times (not when the root itself is
+ * missing: that is an error at once). */
 static int mkdir_parents(const local_store *ls, char *path, wr_error *err)
 {
     size_t rootlen = strlen(ls->root);
@@ -124,6 +125,7 @@ static int mkdir_parents(const local_store *ls, char *path, wr_error *err)
     if (!last || (size_t)(last - path) <= rootlen) return WR_OK;
     for (int attempt = 0;; attempt++) {
         bool again = false;
+        bool first = true; /* the directory right below the root */
         for (char *p = path + rootlen + 1; p <= last; p++) {
             if (*p != '/') continue;
             *p = '\0';
@@ -133,13 +135,14 @@ static int mkdir_parents(const local_store *ls, char *path, wr_error *err)
                 *slash = '\0';
                 rc = fsync_path(slash == path ? "/" : path, true, err);
                 *slash = '/';
-            } else if (errno == ENOENT && attempt < RACE_RETRIES) {
+            } else if (errno == ENOENT && !first && attempt < RACE_RETRIES) {
                 again = true;
                 race_backoff(attempt);
             } else if (errno != EEXIST) {
                 rc = io_error(err, errno, "create directory", path);
             }
             *p = '/';
+            first = false;
             if (rc) return rc;
             if (again) break;
         }
@@ -275,7 +278,8 @@ static int open_tmp(local_store *ls, const char *path, char **tmp, int *fdp, wr_
         /* EEXIST: a name clash (another process, same pid after a restart): try another.
          * ENOENT: the directory is missing, or an empty one was just removed by a
          * concurrent delete_prefix: create it again. */
-        if (attempt < RACE_RETRIES && (e == EEXIST || e == ENOENT)) {
+        bool nested = dirlen > strlen(ls->root);
+        if (attempt < RACE_RETRIES && (e == EEXIST || (e == ENOENT && nested))) {
             wr_buf_free(&b);
             race_backoff(attempt);
             if (e == ENOENT) {
@@ -464,11 +468,13 @@ static int local_get_range(void *impl, const char *key, uint64_t offset, size_t 
     /* Read until EOF (whole) or len bytes: the file may have been replaced by a rename since
      * the fstat, but this descriptor still reads the object it opened. */
     uint64_t pos = offset;
+    size_t limit = whole ? SIZE_MAX : len;
     for (;;) {
         size_t got = out->len - start;
-        /* Whole: the size seen by fstat, then small probes until EOF. */
-        size_t room = whole ? (got < want ? want - got : 4096) : len - got;
-        if (room == 0) break;
+        if (got >= limit) break;
+        /* The size seen by fstat, then small probes until EOF (a len larger than the object,
+         * SIZE_MAX for "the rest", reserves no more than the object). */
+        size_t room = WR_MIN(got < want ? want - got : 4096, limit - got);
         if (wr_buf_reserve(out, room)) {
             rc = oom(err);
             goto done;
@@ -581,9 +587,15 @@ static int walk_dir(walk *w, wr_error *err)
                 rc = walk_error(w, err, errno, "stat");
                 break;
             }
-            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+            /* A symbolic link counts when it points at a file; a link to a directory is not
+             * followed (it could loop). */
+            bool link = type == DT_LNK;
+            type = S_ISREG(st.st_mode)            ? DT_REG
+                   : S_ISDIR(st.st_mode) && !link ? DT_DIR
+                                                  : DT_UNKNOWN;
         }
         if (type == DT_DIR) {
+            if (w->rel.len >= WR_STORAGE_KEY_MAX) continue; /* no key can be below */
             if (wr_buf_putc(&w->rel, '/')) {
                 rc = oom(err);
                 break;

@@ -166,6 +166,10 @@ static void test_put_get(void **state)
     assert_int_equal(wr_storage_get_range(s, "r", 8, 100, &b, &err), WR_OK);
     assert_int_equal(b.len, 5);
     assert_memory_equal(b.ptr, "23489", 5);
+    assert_int_equal(wr_storage_get_range(s, "r", 9, SIZE_MAX, &b, &err), WR_OK); /* the rest */
+    assert_int_equal(b.len, 6);
+    assert_memory_equal(b.ptr, "234899", 6);
+    b.len = 5;
     assert_int_equal(wr_storage_get_range(s, "r", 10, 4, &b, &err), WR_OK);
     assert_int_equal(wr_storage_get_range(s, "r", 1000, 4, &b, &err), WR_OK);
     assert_int_equal(wr_storage_get_range(s, "r", 0, 0, &b, &err), WR_OK);
@@ -241,6 +245,17 @@ static void test_list_order(void **state)
     assert_string_equal(list_str(s, "zzz"), "");
     assert_string_equal(list_str(s, "zzz/"), "");
     assert_string_equal(list_str(s, "b/"), ""); /* b is a file */
+
+    /* Symbolic links: to a file, listed; to a directory (here a loop), not followed. */
+    char link[1024], target[1024];
+    snprintf(link, sizeof link, "%s/a/loop", f->dir);
+    snprintf(target, sizeof target, "%s/a", f->dir);
+    assert_int_equal(symlink(target, link), 0);
+    snprintf(link, sizeof link, "%s/a/zlink", f->dir);
+    snprintf(target, sizeof target, "%s/b", f->dir);
+    assert_int_equal(symlink(target, link), 0);
+    assert_string_equal(list_str(s, "a/"), "a/Z a/a a/b a/zlink a/\xc3\xa9");
+    expect_get(s, "a/zlink", "b");
 
     /* Appends to the buffer. */
     wr_buf b;
@@ -707,6 +722,37 @@ static void test_alloc_failures(void **state)
     assert_string_equal(list_str(s, ""), "a/x a/y");
 }
 
+/* The root removed under an open store: puts fail at once with WR_EIO and the path (no
+ * retry loop), reads find nothing. */
+static void test_root_removed(void **state)
+{
+    fixture *f = *state;
+    wr_store *s;
+    wr_error err;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/gone", f->dir);
+    assert_int_equal(wr_storage_open(dir, &s, &err), WR_OK);
+    put_ok(s, "a/b", "1");
+    wr_test_rmtree(dir);
+    int64_t t0 = wr_mono_us();
+    assert_int_equal(wr_storage_put(s, "k", "v", 1, &err), WR_EIO);
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "No such file or directory"));
+    assert_int_equal(wr_storage_put(s, "a/b/c", "v", 1, &err), WR_EIO);
+    assert_non_null(strstr(err.msg, dir));
+    /* A bound against the retry loop (about 100 s) only, far from any speed. */
+    assert_true(wr_mono_us() - t0 < 30 * 1000000);
+    wr_buf b;
+    wr_buf_init(&b);
+    assert_int_equal(wr_storage_get(s, "a/b", &b, &err), WR_ENOENT);
+    uint32_t n = 1;
+    assert_int_equal(wr_storage_list(s, "", &b, &n, &err), WR_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(wr_storage_delete_prefix(s, "a/", &err), WR_OK);
+    wr_buf_free(&b);
+    wr_storage_close(s);
+}
+
 static void test_urls(void **state)
 {
     (void)state;
@@ -784,6 +830,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_puts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_races_puts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_root_removed, setup, teardown),
         cmocka_unit_test(test_urls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
