@@ -98,6 +98,13 @@ static int check_name(const char *s, bool is_prefix, wr_error *err)
             if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
                 return bad_name(what, s, "has a '.' or '..' segment", err);
         }
+        /* Reserved so that a key never looks like a temporary file (which list hides). */
+        size_t tl = sizeof WR_STORAGE_TMP_PREFIX - 1;
+        if (len >= tl && memcmp(seg, WR_STORAGE_TMP_PREFIX, tl) == 0)
+            return bad_name(what, s,
+                            "has a segment starting with '" WR_STORAGE_TMP_PREFIX
+                            "' (reserved for temporary files)",
+                            err);
         if (last) break;
         seg = slash + 1;
     }

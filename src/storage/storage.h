@@ -11,7 +11,8 @@
  *   - list returns keys in byte order.
  *   - delete of a missing key is not an error.
  * Keys are validated: non-empty, at most 1024 bytes, no leading '/', no "." or ".."
- * segment, no empty segment, no NUL or control characters (WR_EINVAL naming the key).
+ * segment, no empty segment, no NUL or control characters, no segment starting with
+ * ".wr-tmp-" (reserved for the local store's temporary files) (WR_EINVAL naming the key).
  * A prefix (list, delete_prefix) is matched as a string ("chk-1" matches "chk-12/x"): it
  * follows the key rules except that it may be empty and its last segment may be empty.
  * Errors: bad keys, prefixes and URLs are WR_DOMAIN_USER; I/O failures WR_EIO in

@@ -8,6 +8,8 @@
 
 /* Keys are at most this long (bytes, without the NUL). */
 #define WR_STORAGE_KEY_MAX 1024
+/* Names of temporary files start with this; no key segment may (storage.h). */
+#define WR_STORAGE_TMP_PREFIX ".wr-tmp-"
 
 /* What fault injection decided for one put (storage.c draws it, the kind carries it out). */
 typedef enum wr_store_fault_kind {

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 /* Temporary files of puts start with this; list never shows such names. */
-#define TMP_PREFIX     ".wr-tmp-"
+#define TMP_PREFIX     WR_STORAGE_TMP_PREFIX
 #define TMP_PREFIX_LEN (sizeof TMP_PREFIX - 1)
 
 /* How often a put starts a step again when a concurrent delete_prefix removed the directory

@@ -353,6 +353,8 @@ static void test_bad_keys(void **state)
     expect_bad_key(s, "a\x01z", "\"a\\x01z\"", "control character");
     expect_bad_key(s, "tab\there", "\"tab\\x09here\"", "control character");
     expect_bad_key(s, "del\x7f", "\"del\\x7f\"", "control character");
+    expect_bad_key(s, ".wr-tmp-1-2-3", "\".wr-tmp-1-2-3\"", "reserved for temporary files");
+    expect_bad_key(s, "a/.wr-tmp-x/b", "\"a/.wr-tmp-x/b\"", "reserved for temporary files");
     /* Exactly 1024 bytes, dot-names that are not "." or "..", quotes: fine. */
     wr_error err;
     memset(long_key, 'k', 1024);
