@@ -11,6 +11,8 @@
 static const char *const log_levels[] = {"debug", "info", "warn", "error", "off", NULL};
 static const char *const log_formats[] = {"text", "json", NULL};
 static const char *const rowtime_null[] = {"FAIL", "DROP", "SKIP_WATERMARK", NULL};
+static const char *const not_null_enforcer[] = {"ERROR", "DROP", NULL};
+static const char *const state_backends[] = {"hashmap", "rocksdb", NULL};
 
 #define US_PER_DAY (86400ll * 1000000ll)
 
@@ -29,6 +31,47 @@ const wr_setting_def wr_settings[] = {
     {"table.exec.source.rowtime-null-handling", WR_SETTING_ENUM, "FAIL", 0, 0, rowtime_null, 0,
      "What a source does with a row whose rowtime is NULL: FAIL the job, DROP the row, or "
      "SKIP_WATERMARK (keep the row; it does not advance the watermark)."},
+    {"table.exec.sink.not-null-enforcer", WR_SETTING_ENUM, "ERROR", 0, 0, not_null_enforcer, 0,
+     "What INSERT does with a NULL value for a NOT NULL column of the sink table (written "
+     "from a nullable query column): ERROR fails the job with a message naming the column, "
+     "DROP drops the row silently."},
+    {"execution.checkpointing.interval", WR_SETTING_DURATION, "0 ms", 0, 365 * US_PER_DAY, NULL, 0,
+     "How often a checkpoint is taken. 0 turns periodic checkpoints off, unless a checkpoint "
+     "directory is given (then every 60 s, Managed Flink's default)."},
+    {"execution.checkpointing.min-pause", WR_SETTING_DURATION, "0 ms", 0, 365 * US_PER_DAY, NULL, 0,
+     "Least time between the end of one checkpoint and the start of the next."},
+    {"execution.checkpointing.timeout", WR_SETTING_DURATION, "10 min", 1000, 365 * US_PER_DAY, NULL,
+     0, "A checkpoint not complete after this long is abandoned (and counts as failed)."},
+    {"execution.checkpointing.tolerable-failed-checkpoints", WR_SETTING_INT, "0", 0, 1000000, NULL,
+     0,
+     "Checkpoint failures in a row that the job survives; one more fails the job (then its "
+     "restart strategy applies)."},
+    {"execution.checkpointing.max-concurrent-checkpoints", WR_SETTING_INT, "1", 1, 1, NULL, 0,
+     "Checkpoints in flight at once. weir takes one at a time."},
+    {"execution.checkpointing.unaligned.enabled", WR_SETTING_BOOL, "false", 0, 0, NULL, 0,
+     "Unaligned checkpoints (barriers overtaking buffered data). Not supported yet: true is "
+     "refused."},
+    {"execution.checkpointing.snapshot-compression", WR_SETTING_BOOL, "true", 0, 0, NULL, 0,
+     "Compress snapshot files with zstd (blocks that do not shrink are stored as they are)."},
+    {"state.checkpoints.dir", WR_SETTING_STRING, "", 0, 0, NULL, 0,
+     "Where checkpoints go: a directory (or file:// URL). `weir run --checkpoint-dir` sets it."},
+    {"state.checkpoints.num-retained", WR_SETTING_INT, "1", 1, 1000, NULL, 0,
+     "Completed checkpoints kept; older ones are deleted."},
+    {"state.savepoints.dir", WR_SETTING_STRING, "", 0, 0, NULL, 0,
+     "Where savepoints go (default: the checkpoint directory)."},
+    {"execution.savepoint.path", WR_SETTING_STRING, "", 0, 0, NULL, 0,
+     "Restore the job from this checkpoint or savepoint directory, or from 'latest' (the "
+     "newest complete checkpoint in state.checkpoints.dir; none there starts fresh). `weir run "
+     "--restore` sets it."},
+    {"execution.savepoint.ignore-unclaimed-state", WR_SETTING_BOOL, "false", 0, 0, NULL, 0,
+     "Restore even when the checkpoint holds state of operators the job no longer has (that "
+     "state is dropped). Managed Flink's AllowNonRestoredState."},
+    {"execution.stop-with-savepoint", WR_SETTING_BOOL, "false", 0, 0, NULL, 0,
+     "`weir run`: on SIGINT/SIGTERM take a savepoint before stopping."},
+    {"state.backend.type", WR_SETTING_ENUM, "hashmap", 0, 0, state_backends, 0,
+     "Where keyed state lives: hashmap (in memory) or rocksdb (not supported yet)."},
+    {"table.exec.state.ttl", WR_SETTING_DURATION, "0 ms", 0, 3650 * US_PER_DAY, NULL, 0,
+     "Keyed state not read or written for this long is dropped. 0 keeps state forever."},
     {"weir.worker-threads", WR_SETTING_INT, "0", 0, 1024, NULL, 0,
      "Worker threads that run a job's tasks. 0 means one per CPU core."},
     {"weir.batch-rows", WR_SETTING_INT, "1024", 1, 65536, NULL, 0,

@@ -13,6 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+
+#include "checkpoint/checkpoint.h"
 #include "plan/plan.h"
 #include "runtime/runtime.h"
 
@@ -68,6 +73,16 @@ int wr_main_load_script(const char *cmd, int argc, char **argv, wr_config **out_
                 wr_main_error("--parallelism: %s", err.msg);
                 goto usage;
             }
+        } else if (strcmp(a, "--checkpoint-dir") == 0 && i + 1 < argc) {
+            if (wr_config_set(cfg, "state.checkpoints.dir", argv[++i], &err) != WR_OK) {
+                wr_main_error("--checkpoint-dir: %s", err.msg);
+                goto usage;
+            }
+        } else if (strcmp(a, "--restore") == 0 && i + 1 < argc) {
+            if (wr_config_set(cfg, "execution.savepoint.path", argv[++i], &err) != WR_OK) {
+                wr_main_error("--restore: %s", err.msg);
+                goto usage;
+            }
         } else if (strncmp(a, "--", 2) == 0) {
             wr_main_error("%s: unknown or incomplete option '%s'", cmd, a);
             goto usage;
@@ -79,7 +94,9 @@ int wr_main_load_script(const char *cmd, int argc, char **argv, wr_config **out_
         }
     }
     if (!file) {
-        wr_main_error("usage: weir %s FILE.sql [--set KEY=VALUE]... [--parallelism N]", cmd);
+        wr_main_error("usage: weir %s FILE.sql [--set KEY=VALUE]... [--parallelism N] "
+                      "[--checkpoint-dir DIR] [--restore PATH|latest]",
+                      cmd);
         goto usage;
     }
     struct stat st;
@@ -130,7 +147,129 @@ void wr_main_unload_script(wr_config *cfg, wr_session *sess, char *text)
     wr_config_free(cfg);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpointing for `weir run`: on when execution.checkpointing.interval is set or a
+ * checkpoint directory is given (then every 60 s, Managed Flink's default). SIGUSR1 takes a
+ * savepoint; with execution.stop-with-savepoint, SIGINT/SIGTERM take one before stopping.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct run_ckpt {
+    wr_ckpt_coord *coord;
+    wr_ckpt_hooks hooks;
+    const char *savepoint_dir; /* NULL: the checkpoint directory */
+    wr_thread usr1;
+    bool usr1_started;
+    _Atomic bool quit;
+    /* stop with savepoint */
+    wr_mutex mu;
+    wr_job_exec *x;
+    bool stop_requested;
+} run_ckpt;
+
+static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, run_ckpt *rc, wr_job_opts *opts)
+{
+    wr_error err = {0};
+    const char *dir = wr_config_str(cfg, "state.checkpoints.dir");
+    const char *restore = wr_config_str(cfg, "execution.savepoint.path");
+    int64_t interval = wr_config_int(cfg, "execution.checkpointing.interval");
+    bool has_dir = dir && *dir;
+    if (!has_dir && interval == 0 && !(restore && *restore)) return WR_EXIT_OK; /* off */
+    if (!has_dir) {
+        wr_main_error("%s needs a checkpoint directory: --checkpoint-dir DIR or --set "
+                      "state.checkpoints.dir=DIR",
+                      interval ? "execution.checkpointing.interval" : "--restore");
+        return WR_EXIT_USAGE;
+    }
+    if (wr_config_bool(cfg, "execution.checkpointing.unaligned.enabled")) {
+        wr_main_error("execution.checkpointing.unaligned.enabled=true: unaligned checkpoints "
+                      "are not supported yet");
+        return WR_EXIT_USAGE;
+    }
+    if (interval == 0) {
+        interval = 60 * 1000000ll;
+        wr_log(WR_LOG_INFO, "run", "checkpointing every 60 s into %s", dir);
+    }
+    wr_ckpt_config cc = {
+        .dir = dir,
+        .interval_us = interval,
+        .min_pause_us = wr_config_int(cfg, "execution.checkpointing.min-pause"),
+        .timeout_us = wr_config_int(cfg, "execution.checkpointing.timeout"),
+        .tolerable = (uint32_t)wr_config_int(cfg, "execution.checkpointing.tolerable-failed-"
+                                                  "checkpoints"),
+        .retained = (uint32_t)wr_config_int(cfg, "state.checkpoints.num-retained"),
+        .compress = wr_config_bool(cfg, "execution.checkpointing.snapshot-compression"),
+        .allow_non_restored = wr_config_bool(cfg, "execution.savepoint.ignore-unclaimed-state"),
+        .job_name = "weir",
+        .plan = wr_plan_job_plan(pj),
+    };
+    if (wr_ckpt_coord_new(&cc, &rc->coord, &err) != WR_OK) {
+        wr_main_error("checkpointing: %s", err.msg);
+        return err.domain == WR_DOMAIN_USER ? WR_EXIT_USAGE : WR_EXIT_FAILED;
+    }
+    if (restore && *restore) {
+        bool found = false;
+        if (wr_ckpt_coord_restore_from(rc->coord, restore, &found, &err) != WR_OK) {
+            wr_main_error("--restore %s: %s", restore, err.msg);
+            return WR_EXIT_FAILED;
+        }
+    }
+    if (wr_ckpt_coord_check_job(rc->coord, wr_plan_job_graph(pj), &err) != WR_OK) {
+        wr_main_error("--restore: %s", err.msg);
+        return WR_EXIT_USAGE;
+    }
+    const char *spd = wr_config_str(cfg, "state.savepoints.dir");
+    rc->savepoint_dir = spd && *spd ? spd : NULL;
+    opts->ckpt = wr_ckpt_coord_hooks(rc->coord);
+    opts->compress_snapshots = cc.compress;
+    opts->state_ttl_us = wr_config_int(cfg, "table.exec.state.ttl");
+    opts->state_backend =
+        wr_config_int(cfg, "state.backend.type") == 1 ? WR_STATE_ROCKSDB : WR_STATE_HEAP;
+    return WR_EXIT_OK;
+}
+
+static void take_savepoint(run_ckpt *rc)
+{
+    char *path = NULL;
+    wr_error err = {0};
+    if (wr_ckpt_coord_savepoint(rc->coord, rc->savepoint_dir, &path, &err) == WR_OK) {
+        wr_log(WR_LOG_INFO, "run", "savepoint written to %s", path);
+        fprintf(stderr, "weir: savepoint %s\n", path);
+        wr_free(path);
+    } else {
+        wr_log(WR_LOG_ERROR, "run", "savepoint failed: %s", err.msg);
+    }
+}
+
+static void *usr1_main(void *arg)
+{
+    run_ckpt *rc = arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0) continue;
+        if (atomic_load(&rc->quit)) break;
+        take_savepoint(rc);
+    }
+    return NULL;
+}
+
+/* SIGINT/SIGTERM with execution.stop-with-savepoint: savepoint, then stop. */
+static void stop_with_savepoint(void *arg)
+{
+    run_ckpt *rc = arg;
+    /* Held throughout, as wr_main_job_stop does, so the execution stays attached. */
+    wr_mutex_lock(&rc->mu);
+    rc->stop_requested = true;
+    if (rc->x) {
+        take_savepoint(rc);
+        wr_job_cancel(rc->x);
+    }
+    wr_mutex_unlock(&rc->mu);
+}
+
 int wr_cmd_run(int argc, char **argv)
+
 {
     wr_config *cfg;
     wr_session *sess;
@@ -156,20 +295,66 @@ int wr_cmd_run(int argc, char **argv)
     };
     wr_error err = {0};
     wr_job_exec *x = NULL;
-    wr_main_job_stop_install();
+    run_ckpt ck = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    if ((status = setup_checkpointing(cfg, pj, &ck, &opts)) != WR_EXIT_OK) {
+        wr_ckpt_coord_free(ck.coord);
+        wr_plan_job_free(pj);
+        goto done;
+    }
+    bool sws = ck.coord && wr_config_bool(cfg, "execution.stop-with-savepoint");
+    if (sws)
+        wr_main_on_stop_signal(stop_with_savepoint, &ck);
+    else
+        wr_main_job_stop_install();
+    if (ck.coord) {
+        /* SIGUSR1 is waited for by its own thread; block it before the job's threads. */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR1);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+    }
     if (wr_job_start(wr_plan_job_graph(pj), &opts, &x, &err) != WR_OK) {
         wr_main_error("run: %s", err.msg);
+        wr_ckpt_coord_free(ck.coord);
         wr_plan_job_free(pj);
-        status = WR_EXIT_FAILED;
+        status = err.domain == WR_DOMAIN_USER ? WR_EXIT_USAGE : WR_EXIT_FAILED;
         goto done;
+    }
+    if (ck.coord) {
+        if (wr_ckpt_coord_start(ck.coord, wr_plan_job_graph(pj), x, &err) != WR_OK) {
+            wr_main_error("run: %s", err.msg);
+            wr_job_fail(x, &err);
+        }
+        if (wr_thread_start(&ck.usr1, "weir-savepoint", usr1_main, &ck) == WR_OK)
+            ck.usr1_started = true;
     }
     if (!wr_plan_job_bounded(pj))
         wr_log(WR_LOG_INFO, "run",
                "the job reads an unbounded source: it runs until stopped "
                "(Ctrl-C)");
-    wr_main_job_stop_attach(x);
+    if (sws) {
+        wr_mutex_lock(&ck.mu);
+        ck.x = x;
+        bool stop = ck.stop_requested;
+        wr_mutex_unlock(&ck.mu);
+        if (stop) stop_with_savepoint(&ck); /* the signal came before the job started */
+    } else {
+        wr_main_job_stop_attach(x);
+    }
     int rc = wr_job_wait(x, NULL, &err);
-    wr_main_job_stop_detach();
+    if (sws) {
+        wr_mutex_lock(&ck.mu);
+        ck.x = NULL;
+        wr_mutex_unlock(&ck.mu);
+    } else {
+        wr_main_job_stop_detach();
+    }
+    if (ck.usr1_started) {
+        atomic_store(&ck.quit, true);
+        pthread_kill(ck.usr1.tid, SIGUSR1);
+        wr_thread_join(&ck.usr1);
+    }
+    wr_ckpt_coord_free(ck.coord);
     wr_plan_job_free(pj);
     if (rc != WR_OK) {
         wr_main_error("job failed: %s", err.msg);

@@ -179,4 +179,5 @@ const wr_op_vt wr_op_calc_vt = {
     .on_timer = NULL,
     .finish = NULL,
     .close = calc_close,
+    .ckpt = WR_CKPT_STATELESS,
 };

@@ -667,6 +667,7 @@ const wr_op_vt wr_op_local_group_agg_vt = {
     .open = ga_open_local,
     .process = ga_process,
     .close = ga_close,
+    .ckpt = WR_CKPT_STATELESS,
 };
 
 const wr_op_vt wr_op_global_group_agg_vt = {

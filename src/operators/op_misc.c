@@ -56,6 +56,7 @@ const wr_op_vt wr_op_union_vt = {
     .open = union_open,
     .process = union_process,
     .close = union_close,
+    .ckpt = WR_CKPT_STATELESS,
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -165,6 +166,34 @@ static void values_close(void *state)
     wr_free(state);
 }
 
+/* Checkpoint: operator record "values.next", the u32 (little-endian) count of rows subtask
+ * 0 has emitted; after a restore subtask 0 goes on from there. */
+static int values_snapshot(void *state, wr_source_ctx *ctx, int64_t id, wr_snap_writer *w,
+                           wr_error *err)
+{
+    values_state *st = state;
+    if (!st->active) return WR_OK;
+    uint8_t b[4] = {(uint8_t)st->next, (uint8_t)(st->next >> 8), (uint8_t)(st->next >> 16),
+                    (uint8_t)(st->next >> 24)};
+    return wr_snap_put_op(w, "values.next", b, sizeof b, err);
+}
+
+static int values_restore(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    values_state *st = state;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, "values.next", &rec, err)) == 1) {
+        if (rec.vlen != 4)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad VALUES position record", wr_source_name(ctx));
+        uint32_t next = (uint32_t)rec.val[0] | (uint32_t)rec.val[1] << 8 |
+                        (uint32_t)rec.val[2] << 16 | (uint32_t)rec.val[3] << 24;
+        if (st->active && next > st->next) st->next = WR_MIN(next, st->cfg->nrows);
+    }
+    return rc < 0 ? rc : WR_OK;
+}
+
 const wr_source_vt wr_source_values_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "values",
@@ -172,6 +201,9 @@ const wr_source_vt wr_source_values_vt = {
     .open = values_open,
     .poll = values_poll,
     .close = values_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = values_snapshot,
+    .restore = values_restore,
 };
 
 /* ------------------------------------------------------------------------------------------

@@ -311,4 +311,5 @@ const wr_op_vt wr_window_tvf_vt = {
     .on_timer = NULL,
     .finish = NULL,
     .close = tvf_close,
+    .ckpt = WR_CKPT_STATELESS,
 };

@@ -56,6 +56,8 @@ int wr_session_build_job(wr_session *s, wr_plan_job **out, wr_buf *errors);
 /* The runtime job (owned by the plan job) and what the runner needs to know about it. */
 wr_job *wr_plan_job_graph(wr_plan_job *j);
 bool wr_plan_job_bounded(const wr_plan_job *j); /* every source ends by itself */
+/* The serialized plans of the job's statements (EXPLAIN text with node ids). */
+const char *wr_plan_job_plan(const wr_plan_job *j);
 void wr_plan_job_free(wr_plan_job *j);          /* frees the graph too */
 
 /* Where the rows of SELECT statements go: by default a print sink on stdout (the `weir run`

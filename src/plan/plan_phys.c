@@ -18,6 +18,7 @@ struct wr_plan_job {
     wr_wm_expr **wms;
     uint32_t nwms, capwms;
     bool bounded;
+    wr_buf plan; /* the serialized plans of the job's statements (checkpoint manifests) */
 };
 
 typedef struct pv {
@@ -45,6 +46,11 @@ bool wr_plan_job_bounded(const wr_plan_job *j)
     return j->bounded;
 }
 
+const char *wr_plan_job_plan(const wr_plan_job *j)
+{
+    return j->plan.ptr ? j->plan.ptr : "";
+}
+
 void wr_plan_job_free(wr_plan_job *j)
 {
     if (!j) return;
@@ -52,6 +58,7 @@ void wr_plan_job_free(wr_plan_job *j)
     for (uint32_t i = 0; i < j->nwms; i++)
         wr_wm_expr_free(j->wms[i]);
     wr_free(j->wms);
+    wr_buf_free(&j->plan);
     wr_free(j);
 }
 
@@ -759,6 +766,7 @@ int wr_phys_build(wr_pctx *c, wr_config *cfg, wr_lnode *const *roots, uint32_t n
             c->failed = true;
             break;
         }
+        wr_ln_serialize(roots[i], &pj->plan);
     }
     if (c->failed) {
         wr_plan_job_free(pj);

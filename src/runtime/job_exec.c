@@ -50,6 +50,11 @@ void wr_rt_job_first_record(wr_job_exec *x)
     atomic_compare_exchange_strong(&x->first_record_us, &zero, wr_mono_us());
 }
 
+void wr_job_fail(wr_job_exec *x, const wr_error *err)
+{
+    if (x && err) wr_rt_job_fail(x, err);
+}
+
 void wr_job_cancel(wr_job_exec *x)
 {
     if (!x) return;
@@ -70,6 +75,9 @@ static void task_free(wr_rt_task *t)
         wr_free(t->ops[k].in_schema);
     }
     wr_free(t->ops);
+    for (uint32_t i = 0; i < t->nfinal; i++)
+        wr_buf_free(&t->final[i]);
+    wr_free(t->final);
     if (t->src) wr_rt_source_free(t);
     wr_free(t->src);
     for (uint32_t i = 0; t->outs && i < t->nouts; i++)
@@ -330,6 +338,17 @@ int wr_job_start(wr_job *job, const wr_job_opts *opts, wr_job_exec **out, wr_err
 
     int rc = wr_rt_plan_build(job, &x->plan, err);
     if (rc != WR_OK) goto fail;
+    for (uint32_t i = 0; x->opts.ckpt && i < job->nv; i++) {
+        const wr_rt_vertex *v = job->v[i];
+        uint32_t sup = v->is_source ? v->src_vt->ckpt : v->op_vt->ckpt;
+        if (sup == WR_CKPT_UNSUPPORTED) {
+            rc = wr_error_set(err, WR_EUNSUPPORTED, WR_DOMAIN_USER,
+                              "checkpointing is not supported yet by '%s' (%s); turn "
+                              "execution.checkpointing.interval off for this job",
+                              v->name, v->is_source ? v->src_vt->name : v->op_vt->name);
+            goto fail;
+        }
+    }
     if ((rc = build(x, err)) != WR_OK) goto fail;
     if (x->opts.workers > x->ntasks) x->opts.workers = x->ntasks;
     atomic_store(&x->live, x->ntasks);

@@ -411,6 +411,16 @@ uint32_t wr_job_vertex_count(const wr_job *job)
     return job ? job->nv : 0;
 }
 
+uint32_t wr_job_vertex_parallelism(const wr_job *job, int vertex)
+{
+    return job && vertex >= 0 && (uint32_t)vertex < job->nv ? job->v[vertex]->parallelism : 0;
+}
+
+uint32_t wr_job_max_parallelism(const wr_job *job)
+{
+    return job ? job->max_par : 0;
+}
+
 const char *wr_job_vertex_name(const wr_job *job, int vertex)
 {
     return job && vertex >= 0 && (uint32_t)vertex < job->nv ? job->v[vertex]->name : NULL;

@@ -14,6 +14,7 @@
 #define WR_RUNTIME_H
 
 #include "base/base.h"
+#include "state/state.h"
 #include "types/types.h"
 
 #define WR_ABI_VERSION             1
@@ -57,7 +58,26 @@ typedef struct wr_op_vt {
      * NULL. Not called when the job is cancelled (then the operator only gets close). */
     int (*finish)(void *state, wr_op_ctx *ctx, wr_error *err);
     void (*close)(void *state);
+    /* Checkpoints (see "Checkpoints" below). `ckpt` says whether the operator can take
+     * part; the hooks are optional. The records in the operator's wr_op_state tables are
+     * snapshotted and restored by the runtime; the hooks cover the rest. */
+    uint32_t ckpt; /* wr_ckpt_support */
+    /* Write the operator's own state for checkpoint `id` (a sink pre-commits here). */
+    int (*snapshot)(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err);
+    /* After open, before any input, when the job restores: r holds the records of the
+     * key groups this instance owns (keyed) and every instance's operator records. The
+     * wr_op_state tables are already loaded; re-register timers that follow from them. */
+    int (*restore)(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err);
+    /* Checkpoint `id` completed (every task acknowledged, manifest written): a
+     * two-phase-commit sink commits what it pre-committed for checkpoints <= id. */
+    int (*checkpoint_done)(void *state, wr_op_ctx *ctx, int64_t id, wr_error *err);
 } wr_op_vt;
+
+typedef enum wr_ckpt_support {
+    WR_CKPT_UNSUPPORTED = 0, /* the default: a job with this vertex cannot checkpoint */
+    WR_CKPT_STATELESS,       /* nothing to snapshot */
+    WR_CKPT_STATEFUL,        /* state in wr_op_state tables and/or the hooks */
+} wr_ckpt_support;
 
 /* Services of the runtime for the operator running in ctx. */
 int wr_op_emit(wr_op_ctx *ctx, wr_batch *b);           /* takes the reference, b may be empty */
@@ -77,6 +97,11 @@ wr_mem_owner *wr_op_mem(wr_op_ctx *ctx);             /* charge state memory here
 void wr_op_count_late(wr_op_ctx *ctx, uint64_t n);   /* numLateRecordsDropped */
 void wr_op_count_errors(wr_op_ctx *ctx, uint64_t n); /* numRecordsInErrors (skipped records) */
 const char *wr_op_name(const wr_op_ctx *ctx);        /* vertex name, for messages */
+/* The instance's keyed state (created on first use with the job's backend and this
+ * subtask's key groups); NULL with *err set on failure. */
+wr_state *wr_op_state(wr_op_ctx *ctx, wr_error *err);
+/* Whether the job checkpoints (a sink then commits on checkpoint_done, not in finish). */
+bool wr_op_checkpointing(const wr_op_ctx *ctx);
 
 /* ------------------------------------------------------------------------------------------
  * Sources. A source instance per subtask reads the splits it owns (it decides which from
@@ -101,6 +126,13 @@ typedef struct wr_source_vt {
     /* Fill *out; at most wr_source_batch_rows rows per batch. */
     int (*poll)(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_error *err);
     void (*close)(void *state);
+    /* Checkpoints, as for operators. A source writes its read positions as operator
+     * records (every restoring instance sees all of them and resumes the splits it owns);
+     * snapshot is called between polls, so the positions match the rows emitted. */
+    uint32_t ckpt; /* wr_ckpt_support */
+    int (*snapshot)(void *state, wr_source_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err);
+    int (*restore)(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr_error *err);
+    int (*checkpoint_done)(void *state, wr_source_ctx *ctx, int64_t id, wr_error *err);
 } wr_source_vt;
 
 uint32_t wr_source_subtask(const wr_source_ctx *ctx);
@@ -163,7 +195,9 @@ int wr_job_connect(wr_job *job, int from, int to, uint32_t input, wr_edge_kind k
 int wr_job_set_uid(wr_job *job, int vertex, uint64_t uid);
 uint64_t wr_job_vertex_uid(const wr_job *job, int vertex); /* 0 for a bad vertex */
 uint32_t wr_job_vertex_count(const wr_job *job);
-const char *wr_job_vertex_name(const wr_job *job, int vertex); /* NULL for a bad vertex */
+const char *wr_job_vertex_name(const wr_job *job, int vertex);     /* NULL for a bad vertex */
+uint32_t wr_job_vertex_parallelism(const wr_job *job, int vertex); /* 0 for a bad vertex */
+uint32_t wr_job_max_parallelism(const wr_job *job);
 /* Print the job graph: vertices, parallelism, edges, chains (for EXPLAIN and logs). */
 int wr_job_describe(const wr_job *job, wr_buf *out);
 
@@ -193,10 +227,47 @@ void wr_batch_hash_keys(const wr_batch *b, const uint32_t *keys, uint32_t nkeys,
 /* ------------------------------------------------------------------------------------------
  * Execution
  * ---------------------------------------------------------------------------------------- */
+/* Checkpoints. The runtime implements the task side of asynchronous barrier snapshots;
+ * a coordinator (src/checkpoint) drives it through these hooks and functions:
+ *   - wr_job_trigger_checkpoint(x, id): every source task, at its next step (between
+ *     polls), snapshots its chain and sends BARRIER(id) on every output. A task with
+ *     several input channels stops reading a channel once its barrier arrived and
+ *     snapshots when every channel delivered it or ended (aligned checkpoints), then
+ *     forwards the barrier. A barrier with a higher id abandons an alignment in progress.
+ *   - per vertex of a snapshotting task that has state: on_state(id, uid, subtask,
+ *     key groups, file) with the snapshot file (wr_snap_writer format; the hook takes the
+ *     bytes: *file is left empty); then on_ack(id, task) once per task.
+ *   - wr_job_notify_checkpoint(x, id) after the manifest is written: every task calls the
+ *     checkpoint_done hooks of its vertices at its next step.
+ *   - at open, restore(uid, subtask, key groups) gives the reader of the restored
+ *     checkpoint for each stateful vertex (WR_ENOENT: start that vertex empty).
+ *   - a task whose input ended (drained) takes its final snapshot after finish and parks:
+ *     it answers later triggers with that snapshot at once. When every task has parked,
+ *     on_all_finished is called; the coordinator takes a final checkpoint, notifies it
+ *     (sinks commit) and calls wr_job_release(x), and the tasks close and end.
+ * Hooks are called on worker threads, several at once; they must not block (hand the
+ * bytes to an uploader). */
+typedef struct wr_ckpt_hooks {
+    void *arg;
+    void (*on_state)(void *arg, int64_t id, uint64_t uid, uint32_t subtask, uint32_t kg_start,
+                     uint32_t kg_end, wr_buf *file);
+    void (*on_ack)(void *arg, int64_t id, uint32_t task);
+    void (*on_decline)(void *arg, int64_t id, uint32_t task, const wr_error *err);
+    void (*on_all_finished)(void *arg);
+    int (*restore)(void *arg, uint64_t uid, uint32_t subtask, uint32_t kg_start, uint32_t kg_end,
+                   wr_snap_reader **out, wr_error *err);
+} wr_ckpt_hooks;
+
 typedef struct wr_job_opts {
     uint32_t workers;         /* 0 = number of cores */
     uint32_t batch_rows;      /* 0 = WR_BATCH_DEFAULT_ROWS */
     uint32_t channel_batches; /* channel capacity in batches; 0 = 16 */
+    /* Checkpointing: NULL = off. When set, every vertex must support checkpoints
+     * (wr_job_start fails naming the first that does not). */
+    const wr_ckpt_hooks *ckpt;
+    wr_state_backend_kind state_backend;
+    int64_t state_ttl_us;    /* table.exec.state.ttl; 0 = never expire */
+    bool compress_snapshots; /* zstd blocks in snapshot files */
 } wr_job_opts;
 
 typedef struct wr_task_stats {
@@ -238,6 +309,16 @@ void wr_job_cancel(wr_job_exec *x);
 int wr_job_wait(wr_job_exec *x, wr_job_stats *stats, wr_error *err);
 /* Snapshot of the stats while running (for status and metrics). */
 int wr_job_exec_stats(wr_job_exec *x, wr_job_stats *stats);
+/* Checkpoints (see wr_ckpt_hooks). Trigger: WR_EINVAL unless id is larger than every id
+ * triggered before and checkpointing is on. */
+int wr_job_trigger_checkpoint(wr_job_exec *x, int64_t id);
+void wr_job_notify_checkpoint(wr_job_exec *x, int64_t id);
+/* Let parked (finished) tasks close once the final checkpoint is done. */
+void wr_job_release(wr_job_exec *x);
+uint32_t wr_job_exec_ntasks(const wr_job_exec *x);
+/* Fail the running job from outside (a checkpoint coordinator over its failure budget):
+ * the first error wins, as for task failures. */
+void wr_job_fail(wr_job_exec *x, const wr_error *err);
 /* Convenience: start + wait. */
 int wr_job_run(wr_job *job, const wr_job_opts *opts, wr_job_stats *stats, wr_error *err);
 

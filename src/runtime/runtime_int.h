@@ -73,8 +73,8 @@ typedef enum wr_rt_msg_kind {
     WR_RT_MSG_IDLE,
     WR_RT_MSG_ACTIVE,
     WR_RT_MSG_END,
-    /* Checkpoint barriers will be one more kind here (u.id = checkpoint id); the channel
-     * treats every kind other than BATCH as control and never refuses it. */
+    WR_RT_MSG_BARRIER, /* checkpoint barrier, u.id = checkpoint id */
+    /* The channel treats every kind other than BATCH as control and never refuses it. */
 } wr_rt_msg_kind;
 
 #define WR_RT_END_DRAINED 1u /* END after WR_WATERMARK_MAX (not a cancel) */
@@ -102,6 +102,7 @@ typedef struct wr_rt_chan {
     _Atomic uint64_t popped_batches;
     uint64_t c_tail; /* consumer's cached tail */
     bool ended;      /* END received */
+    bool blocked;    /* checkpoint alignment: the barrier arrived, read no further */
     char pad0[WR_CACHELINE];
     /* producer side */
     _Atomic uint64_t tail;
@@ -229,6 +230,7 @@ struct wr_op_ctx {
     int64_t wm_out; /* the last watermark it forwarded */
     wr_heap ev_timers;
     wr_heap pt_timers;
+    wr_state *kstate; /* wr_op_state, created on first use */
 };
 
 struct wr_source_ctx {
@@ -259,6 +261,12 @@ typedef struct wr_rt_srcstate {
     int64_t *cand;
     uint64_t *valid;
     uint32_t scratch_cap;
+    /* restored from a checkpoint: split watermarks (taken when the split shows up) and the
+     * watermark to announce before the first rows */
+    wr_rt_split *rsplits;
+    uint32_t nrsplits;
+    bool restored;       /* restored_wm is to be announced */
+    int64_t restored_wm; /* the smallest watermark the old subtasks had emitted */
 } wr_rt_srcstate;
 
 struct wr_rt_task {
@@ -287,10 +295,19 @@ struct wr_rt_task {
     uint32_t nouts;
 
     bool opened;
-    bool logic_done; /* END sent downstream; waiting only for overflow to flush */
+    bool logic_done;  /* END sent downstream; waiting only for overflow to flush */
+    bool end_drained; /* that END followed the end of the input (not a cancel) */
     bool failed;
     wr_error err;
     int64_t armed_us; /* deadline of the timer-thread wake-up asked for, 0 = none */
+
+    /* checkpoints (touched only by the task's step, like everything above) */
+    int64_t ck_done;     /* last checkpoint snapshotted (or answered when parked) */
+    int64_t ck_align;    /* alignment in progress for this id (> ck_done); 0 = none */
+    int64_t ck_notified; /* last checkpoint_done delivered */
+    bool parked;         /* finished with checkpointing on: waits for wr_job_release */
+    wr_buf *final;       /* parked: the final snapshot per chain vertex (len 0: none) */
+    uint32_t nfinal;
 
     /* scatter scratch */
     uint32_t *tgt, *perm, *counts;
@@ -325,9 +342,26 @@ int wr_rt_end_chain(wr_rt_task *t, bool drained);
 int wr_rt_fire_proc_timers(wr_rt_task *t);
 int64_t wr_rt_next_proc_deadline(wr_rt_task *t, int64_t now_mono);
 
+/* task_ckpt.c */
+/* At the start of every step: answer triggers (sources, parked tasks), deliver
+ * checkpoint_done, and for a parked task whether it may close now (returns true). */
+int wr_rt_ckpt_step(wr_rt_task *t, bool *release);
+/* A barrier arrived on channel c (operator tasks). */
+int wr_rt_ckpt_barrier(wr_rt_task *t, wr_rt_chan *c, int64_t id);
+/* Channel c ended: an alignment in progress may be complete now. */
+int wr_rt_ckpt_channel_ended(wr_rt_task *t);
+/* After open: restore every vertex of the chain from the hooks' readers. */
+int wr_rt_ckpt_restore(wr_rt_task *t);
+/* The task's logic is done (END sent after finish): take the final snapshot and park. */
+int wr_rt_ckpt_park(wr_rt_task *t);
+
 /* task_source.c */
 int wr_rt_source_step(wr_rt_task *t);
 void wr_rt_source_free(wr_rt_task *t);
+/* The runtime's part of a source's state: per-split watermarks and the last watermark
+ * emitted (operator records of table "wr.source"). */
+int wr_rt_source_snapshot(wr_rt_task *t, wr_snap_writer *w, wr_error *err);
+int wr_rt_source_restore(wr_rt_task *t, wr_snap_reader *r, wr_error *err);
 
 /* partition.c */
 int wr_rt_scatter_hash(wr_rt_task *t, wr_rt_out *o, wr_batch *b);
@@ -370,6 +404,12 @@ struct wr_job_exec {
     wr_cond done_cv;
     bool done;
 
+    /* checkpoints */
+    _Atomic int64_t ck_trigger;  /* highest checkpoint triggered */
+    _Atomic int64_t ck_complete; /* highest checkpoint completed */
+    _Atomic int ck_release;      /* parked tasks may close */
+    _Atomic uint32_t nparked;
+
     int64_t started_us;
     _Atomic int64_t first_record_us;
     _Atomic int64_t finished_us;
@@ -392,6 +432,10 @@ static inline bool wr_rt_job_failed(const wr_job_exec *x)
 static inline bool wr_rt_job_cancelled(const wr_job_exec *x)
 {
     return atomic_load_explicit(&x->cancelled, memory_order_acquire);
+}
+static inline bool wr_rt_ckpt_on(const wr_job_exec *x)
+{
+    return x->opts.ckpt != NULL;
 }
 static inline uint32_t wr_rt_job_batch_rows(const wr_job_exec *x)
 {

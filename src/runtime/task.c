@@ -280,6 +280,7 @@ int wr_rt_end_chain(wr_rt_task *t, bool drained)
     if (rc != WR_OK) return rc;
     rc = wr_rt_route_control(t, WR_RT_MSG_END, 0, drained ? WR_RT_END_DRAINED : 0);
     t->logic_done = true;
+    t->end_drained = drained;
     return rc;
 }
 
@@ -308,7 +309,7 @@ int wr_rt_task_open(wr_rt_task *t)
         }
         c->opened = true;
     }
-    return WR_OK;
+    return wr_rt_ckpt_restore(t);
 }
 
 void wr_rt_task_close(wr_rt_task *t)
@@ -318,6 +319,8 @@ void wr_rt_task_close(wr_rt_task *t)
         if (c->opened && c->v->op_vt->close) c->v->op_vt->close(c->state);
         c->opened = false;
         c->state = NULL;
+        wr_state_free(c->kstate);
+        c->kstate = NULL;
     }
     if (t->src) {
         if (t->src->opened && t->src->v->src_vt->close) t->src->v->src_vt->close(t->src->state);
@@ -333,13 +336,23 @@ int wr_rt_task_abort(wr_rt_task *t)
     return WR_RT_STEP_DONE;
 }
 
-/* END was sent: finish once the overflow queues are empty. */
+/* END was sent: finish once the overflow queues are empty. With checkpointing on, a task
+ * whose input was drained first takes its final snapshot and parks until the job releases
+ * it (after the final checkpoint, whose completion lets sinks commit). */
 int wr_rt_task_finish_flush(wr_rt_task *t)
 {
+    if (wr_rt_ckpt_on(t->x) && t->end_drained && !t->parked && !wr_rt_job_cancelled(t->x)) {
+        if (wr_rt_ckpt_park(t) != WR_OK) return wr_rt_task_abort(t);
+    }
     if (!wr_rt_outputs_flush(t)) {
         int r = wait_outputs(t, true);
         if (r == WR_RT_STEP_WAIT_OUTPUT) return r;
         if (!wr_rt_outputs_flush(t)) return WR_RT_STEP_RERUN;
+    }
+    if (t->parked) {
+        bool release;
+        if (wr_rt_ckpt_step(t, &release) != WR_OK) return wr_rt_task_abort(t);
+        if (!release) return WR_RT_STEP_WAIT_INPUT;
     }
     wr_rt_task_close(t);
     return WR_RT_STEP_DONE;
@@ -386,9 +399,12 @@ static int handle_msg(wr_rt_task *t, wr_rt_chan *c, wr_rt_msg *m)
         if (!drained) t->end_cancelled = true;
         wr_rt_valve_end(&t->valve, c->slot, drained, &o);
         int rc = apply_valve(t, &o);
+        if (rc == WR_OK) rc = wr_rt_ckpt_channel_ended(t);
         if (rc == WR_OK && t->nended == t->nin) rc = wr_rt_end_chain(t, !t->end_cancelled);
         return rc;
     }
+    case WR_RT_MSG_BARRIER:
+        return wr_rt_ckpt_barrier(t, c, m->u.wm);
     }
     return wr_rt_task_error(t, t->tail->name, WR_EINTERNAL, NULL);
 }
@@ -399,7 +415,7 @@ static wr_rt_chan *next_input(wr_rt_task *t, wr_rt_msg *m)
     for (uint32_t i = 0; i < t->nin; i++) {
         uint32_t idx = (t->rr_in + i) % t->nin;
         wr_rt_chan *c = t->in[idx];
-        if (c->ended) continue;
+        if (c->ended || c->blocked) continue;
         if (wr_rt_chan_pop(c, m)) {
             t->rr_in = idx + 1;
             return c;
@@ -411,7 +427,7 @@ static wr_rt_chan *next_input(wr_rt_task *t, wr_rt_msg *m)
 static bool has_input(wr_rt_task *t)
 {
     for (uint32_t i = 0; i < t->nin; i++)
-        if (!t->in[i]->ended && wr_rt_chan_nonempty(t->in[i])) return true;
+        if (!t->in[i]->ended && !t->in[i]->blocked && wr_rt_chan_nonempty(t->in[i])) return true;
     return false;
 }
 
@@ -454,6 +470,8 @@ static int op_task_step(wr_rt_task *t)
     if (wr_rt_job_failed(t->x)) return wr_rt_task_abort(t);
     if (!t->opened && wr_rt_task_open(t) != WR_OK) return wr_rt_task_abort(t);
     if (t->logic_done) return wr_rt_task_finish_flush(t);
+    bool release;
+    if (wr_rt_ckpt_step(t, &release) != WR_OK) return wr_rt_task_abort(t);
     if (!wr_rt_outputs_flush(t) || !wr_rt_outputs_room(t)) return blocked_wait(t);
     if (wr_rt_fire_proc_timers(t) != WR_OK) return wr_rt_task_abort(t);
 

@@ -34,6 +34,9 @@ static wr_rt_split *split_get(wr_rt_task *t, int32_t id, bool create)
     sp->id = id;
     sp->wm = WR_WATERMARK_MIN;
     sp->done = false;
+    /* After a restore a split resumes with the watermark it had. */
+    for (uint32_t i = 0; i < s->nrsplits; i++)
+        if (s->rsplits[i].id == id && s->rsplits[i].wm > sp->wm) sp->wm = s->rsplits[i].wm;
     return sp;
 }
 
@@ -304,12 +307,19 @@ int wr_rt_source_step(wr_rt_task *t)
     if (!t->opened) {
         if (wr_rt_task_open(t) != WR_OK) return wr_rt_task_abort(t);
         s->last_activity_us = wr_mono_us();
+        /* Restored: downstream operators get the watermark they had at the checkpoint
+         * before any row, so rows late then are late now. */
+        if (s->restored && s->restored_wm > s->out_wm &&
+            emit_wm(t, s->restored_wm, s->last_activity_us) != WR_OK)
+            return wr_rt_task_abort(t);
     }
     if (t->logic_done) return wr_rt_task_finish_flush(t);
     if (wr_rt_job_cancelled(t->x)) {
         if (source_end(t, false) != WR_OK) return wr_rt_task_abort(t);
         return wr_rt_task_finish_flush(t);
     }
+    bool release;
+    if (wr_rt_ckpt_step(t, &release) != WR_OK) return wr_rt_task_abort(t);
     if (!wr_rt_outputs_flush(t) || !wr_rt_outputs_room(t)) {
         s->blocked = true;
         return wr_rt_wait_outputs(t);
@@ -363,8 +373,90 @@ int wr_rt_source_step(wr_rt_task *t)
     return WR_RT_STEP_WAIT_INPUT;
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Operator records of table "wr.source", 14 bytes, little-endian:
+ *   u8 kind (0 = a split, 1 = the subtask's last emitted watermark), i32 split id (0 for
+ *   kind 1), i64 watermark, u8 done.
+ * Every restoring subtask reads all of them: a split takes its watermark when it shows up
+ * again, and the subtask first announces the smallest emitted watermark of the old
+ * subtasks (with several old subtasks, downstream held the minimum of theirs).
+ * ---------------------------------------------------------------------------------------- */
+#define SRC_REC_LEN 14
+
+static void put_rec(uint8_t *p, uint8_t kind, int32_t id, int64_t wm, bool done)
+{
+    uint32_t u = (uint32_t)id;
+    uint64_t w = (uint64_t)wm;
+    p[0] = kind;
+    for (int i = 0; i < 4; i++)
+        p[1 + i] = (uint8_t)(u >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        p[5 + i] = (uint8_t)(w >> (8 * i));
+    p[13] = done;
+}
+
+int wr_rt_source_snapshot(wr_rt_task *t, wr_snap_writer *w, wr_error *err)
+{
+    wr_rt_srcstate *s = &t->ss;
+    uint8_t rec[SRC_REC_LEN];
+    for (uint32_t i = 0; i < s->nsplits; i++) {
+        put_rec(rec, 0, s->splits[i].id, s->splits[i].wm, s->splits[i].done);
+        int rc = wr_snap_put_op(w, "wr.source", rec, sizeof rec, err);
+        if (rc != WR_OK) return rc;
+    }
+    /* Restored splits this subtask has not seen again keep their watermarks (another
+     * subtask may write the same split too; a restore takes the largest). */
+    for (uint32_t i = 0; i < s->nrsplits; i++) {
+        if (split_get(t, s->rsplits[i].id, false)) continue;
+        put_rec(rec, 0, s->rsplits[i].id, s->rsplits[i].wm, s->rsplits[i].done);
+        int rc = wr_snap_put_op(w, "wr.source", rec, sizeof rec, err);
+        if (rc != WR_OK) return rc;
+    }
+    put_rec(rec, 1, 0, s->out_wm, false);
+    return wr_snap_put_op(w, "wr.source", rec, sizeof rec, err);
+}
+
+int wr_rt_source_restore(wr_rt_task *t, wr_snap_reader *r, wr_error *err)
+{
+    wr_rt_srcstate *s = &t->ss;
+    wr_snap_rec rec;
+    int rc;
+    int64_t minwm = WR_WATERMARK_MAX;
+    bool any = false;
+    while ((rc = wr_snap_next_op(r, "wr.source", &rec, err)) == 1) {
+        if (rec.vlen != SRC_REC_LEN || rec.val[0] > 1)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "bad source position record (%u bytes)", rec.vlen);
+        uint32_t u = 0;
+        uint64_t w = 0;
+        for (int i = 0; i < 4; i++)
+            u |= (uint32_t)rec.val[1 + i] << (8 * i);
+        for (int i = 0; i < 8; i++)
+            w |= (uint64_t)rec.val[5 + i] << (8 * i);
+        if (rec.val[0] == 1) {
+            any = true;
+            if ((int64_t)w < minwm) minwm = (int64_t)w;
+            continue;
+        }
+        if (s->nrsplits % 16 == 0) {
+            wr_rt_split *n =
+                wr_realloc_owned(&t->src->v->mem, s->rsplits, (s->nrsplits + 16) * sizeof *n);
+            if (!n) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+            s->rsplits = n;
+        }
+        s->rsplits[s->nrsplits++] = (wr_rt_split){(int32_t)u, (int64_t)w, rec.val[13] != 0};
+    }
+    if (rc < 0) return rc;
+    if (any && minwm > WR_WATERMARK_MIN) {
+        s->restored = true;
+        s->restored_wm = minwm;
+    }
+    return WR_OK;
+}
+
 void wr_rt_source_free(wr_rt_task *t)
 {
+    wr_free(t->ss.rsplits);
     wr_free(t->ss.splits);
     wr_free(t->ss.cand);
     wr_free(t->ss.valid);

@@ -79,6 +79,7 @@ const wr_op_vt wr_shell_sink_vt = {
     .open = rs_open,
     .process = rs_process,
     .close = rs_close,
+    .ckpt = WR_CKPT_STATELESS,
 };
 
 wr_shell_sink_cfg *wr_shell_sink_cfg_new(wr_shell_view *view)

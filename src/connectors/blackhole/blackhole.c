@@ -60,6 +60,7 @@ const wr_op_vt wr_connector_blackhole_sink = {
     .open = blackhole_open,
     .process = blackhole_process,
     .close = blackhole_close,
+    .ckpt = WR_CKPT_STATELESS,
 };
 
 const wr_connector_vt wr_connector_blackhole = {

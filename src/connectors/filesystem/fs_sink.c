@@ -7,7 +7,15 @@
  * and when the input ends. So readers of the directory (ignoring names starting with '.')
  * see only whole files. The sink is append-only: -U/-D rows fail the job with a message
  * (Flink refuses such a plan; the check here runs per batch). When the job fails or is
- * cancelled, the open part stays hidden, as Flink leaves in-progress files. */
+ * cancelled, the open part stays hidden, as Flink leaves in-progress files.
+ *
+ * With checkpointing the sink is exactly-once by two-phase commit: a part that rolls, or is
+ * open when a checkpoint's barrier arrives (pre-commit), is synced and closed but keeps its
+ * hidden name ("pending"); the checkpoint's snapshot lists the pending parts; when the
+ * checkpoint completes they are renamed to their final names. Rows after the last completed
+ * checkpoint stay in hidden files, and a restarted job writes them again (its sources
+ * rewind). A restore commits the pending parts of the restored checkpoint (idempotently: a
+ * part already renamed is left alone), because that checkpoint completed. */
 #include "connectors/filesystem/fs_internal.h"
 
 #include <errno.h>
@@ -117,6 +125,13 @@ typedef struct fs_sink {
     int64_t opened_us; /* wr_mono_us when the current part was created */
     char tmp_path[PATH_MAX];
     char final_path[PATH_MAX];
+    /* closed parts waiting for a checkpoint to complete (checkpointing only) */
+    struct fs_pending {
+        int64_t ckpt; /* the checkpoint whose snapshot listed it; 0 = none yet */
+        char *tmp, *final;
+    } * pending;
+    uint32_t npending, cap_pending;
+    bool two_phase; /* the job checkpoints */
 } fs_sink;
 
 /* mkdir -p */
@@ -154,6 +169,7 @@ static int fs_sink_open(void **state, wr_op_ctx *ctx, const void *config, wr_err
     s->cfg = cfg;
     s->subtask = wr_op_subtask(ctx);
     s->fd = -1;
+    s->two_phase = wr_op_checkpointing(ctx);
     wr_buf_init(&s->buf);
     if ((rc = cfg->fmt.vt->encoder_new(&cfg->fmt.cfg, cfg->schema, &s->enc, err))) {
         wr_free(s);
@@ -190,7 +206,20 @@ static int open_part(fs_sink *s, wr_op_ctx *ctx, wr_error *err)
     return WR_OK;
 }
 
-/* Sync, close and rename the current part to its final name. */
+/* Rename a closed part to its final name. Done before (a restore after a crash in the
+ * middle of committing): the hidden file is gone and the final one exists. */
+static int rename_part(const char *tmp, const char *final, wr_error *err)
+{
+    if (rename(tmp, final) == 0) return WR_OK;
+    struct stat st;
+    if (errno == ENOENT && stat(final, &st) == 0) return WR_OK;
+    return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,
+                        "filesystem sink: committing '%s' as '%s': %s", tmp, final,
+                        strerror(errno));
+}
+
+/* Sync, close and rename the current part to its final name (with checkpointing: keep it
+ * hidden as pending until a checkpoint that lists it completes). */
 static int commit_part(fs_sink *s, wr_error *err)
 {
     if (s->fd < 0) return WR_OK;
@@ -202,10 +231,27 @@ static int commit_part(fs_sink *s, wr_error *err)
         rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "filesystem sink: closing '%s': %s",
                           s->tmp_path, strerror(errno));
     s->fd = -1;
-    if (rc == WR_OK && rename(s->tmp_path, s->final_path) != 0)
-        rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,
-                          "filesystem sink: committing '%s' as '%s': %s", s->tmp_path,
-                          s->final_path, strerror(errno));
+    if (rc == WR_OK && s->two_phase) {
+        if (s->npending == s->cap_pending) {
+            uint32_t ncap = s->cap_pending ? s->cap_pending * 2 : 8;
+            struct fs_pending *np = wr_realloc(s->pending, ncap * sizeof *np);
+            if (!np) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+            s->pending = np;
+            s->cap_pending = ncap;
+        }
+        struct fs_pending *p = &s->pending[s->npending];
+        p->ckpt = 0;
+        p->tmp = wr_strdup(s->tmp_path);
+        p->final = wr_strdup(s->final_path);
+        if (!p->tmp || !p->final) {
+            wr_free(p->tmp);
+            wr_free(p->final);
+            return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        }
+        s->npending++;
+    } else if (rc == WR_OK) {
+        rc = rename_part(s->tmp_path, s->final_path, err);
+    }
     s->part++;
     return rc;
 }
@@ -257,10 +303,98 @@ static int fs_sink_finish(void *state, wr_op_ctx *ctx, wr_error *err)
     return commit_part(state, err);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints: operator records "fs.pending", little-endian: u32 old subtask, u32 hidden
+ * path length, u32 final path length, the two paths.
+ * ---------------------------------------------------------------------------------------- */
+static int fs_sink_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w,
+                            wr_error *err)
+{
+    fs_sink *s = state;
+    int rc = commit_part(s, err); /* pre-commit the open part */
+    wr_buf rec;
+    wr_buf_init(&rec);
+    for (uint32_t i = 0; i < s->npending && rc == WR_OK; i++) {
+        struct fs_pending *p = &s->pending[i];
+        if (!p->ckpt) p->ckpt = id;
+        uint32_t a = (uint32_t)strlen(p->tmp), b = (uint32_t)strlen(p->final);
+        uint8_t hdr[12];
+        for (int k = 0; k < 4; k++) {
+            hdr[k] = (uint8_t)(s->subtask >> (8 * k));
+            hdr[4 + k] = (uint8_t)(a >> (8 * k));
+            hdr[8 + k] = (uint8_t)(b >> (8 * k));
+        }
+        wr_buf_clear(&rec);
+        if (wr_buf_append(&rec, hdr, sizeof hdr) || wr_buf_append(&rec, p->tmp, a) ||
+            wr_buf_append(&rec, p->final, b))
+            rc = wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        else
+            rc = wr_snap_put_op(w, "fs.pending", rec.ptr, (uint32_t)rec.len, err);
+    }
+    wr_buf_free(&rec);
+    return rc;
+}
+
+static int fs_sink_checkpoint_done(void *state, wr_op_ctx *ctx, int64_t id, wr_error *err)
+{
+    fs_sink *s = state;
+    uint32_t keep = 0;
+    int rc = WR_OK;
+    for (uint32_t i = 0; i < s->npending; i++) {
+        struct fs_pending *p = &s->pending[i];
+        if (rc == WR_OK && p->ckpt && p->ckpt <= id) {
+            rc = rename_part(p->tmp, p->final, err);
+            if (rc == WR_OK) {
+                wr_free(p->tmp);
+                wr_free(p->final);
+                continue;
+            }
+        }
+        s->pending[keep++] = *p;
+    }
+    s->npending = keep;
+    return rc;
+}
+
+static int fs_sink_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    fs_sink *s = state;
+    uint32_t par = wr_op_parallelism(ctx);
+    wr_snap_rec rec;
+    int rc;
+    char tmp[PATH_MAX], fin[PATH_MAX];
+    while ((rc = wr_snap_next_op(r, "fs.pending", &rec, err)) == 1) {
+        uint32_t sub = 0, a = 0, b = 0;
+        if (rec.vlen >= 12)
+            for (int k = 0; k < 4; k++) {
+                sub |= (uint32_t)rec.val[k] << (8 * k);
+                a |= (uint32_t)rec.val[4 + k] << (8 * k);
+                b |= (uint32_t)rec.val[8 + k] << (8 * k);
+            }
+        if (rec.vlen < 12 || a >= sizeof tmp || b >= sizeof fin ||
+            (uint64_t)rec.vlen != 12ull + a + b)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL, "%s: bad pending-file record",
+                                wr_op_name(ctx));
+        /* Each pending part is committed by one restoring subtask. */
+        if (sub % par != s->subtask) continue;
+        memcpy(tmp, rec.val + 12, a);
+        tmp[a] = 0;
+        memcpy(fin, rec.val + 12 + a, b);
+        fin[b] = 0;
+        if ((rc = rename_part(tmp, fin, err)) != WR_OK) return rc;
+    }
+    return rc < 0 ? rc : WR_OK;
+}
+
 static void fs_sink_close(void *state)
 {
     fs_sink *s = state;
     if (!s) return;
+    for (uint32_t i = 0; i < s->npending; i++) {
+        wr_free(s->pending[i].tmp); /* not committed: they stay hidden */
+        wr_free(s->pending[i].final);
+    }
+    wr_free(s->pending);
     if (s->fd >= 0) close(s->fd); /* not committed: the in-progress file stays hidden */
     if (s->enc) s->cfg->fmt.vt->encoder_free(s->enc);
     wr_buf_free(&s->buf);
@@ -277,4 +411,8 @@ const wr_op_vt wr_connector_filesystem_sink = {
     .on_timer = fs_sink_on_timer,
     .finish = fs_sink_finish,
     .close = fs_sink_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = fs_sink_snapshot,
+    .restore = fs_sink_restore,
+    .checkpoint_done = fs_sink_checkpoint_done,
 };

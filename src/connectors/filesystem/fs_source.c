@@ -117,9 +117,17 @@ typedef struct fs_src {
     char *buf;
     size_t cap, start, end; /* unread bytes are buf[start, end) */
     bool eof;
-    uint64_t line; /* 1-based line number of buf[start] */
+    uint64_t line;     /* 1-based line number of buf[start] */
+    uint64_t file_off; /* bytes read from the file so far (buf[end] is at this offset) */
     void *dec;
     int64_t file_size, file_mtime_us; /* of the split being read (metadata) */
+    /* restored positions of splits (by index into cfg->files), used when they are opened */
+    struct fs_pos {
+        uint32_t split;
+        bool done;
+        uint64_t off, line;
+    } * pos;
+    uint32_t npos;
 } fs_src;
 
 static int fs_open(void **state, wr_source_ctx *ctx, const void *config, wr_error *err)
@@ -153,7 +161,15 @@ static void fs_close(void *state)
     if (s->fd >= 0) close(s->fd);
     if (s->dec) s->cfg->fmt.vt->decoder_free(s->dec);
     wr_free(s->buf);
+    wr_free(s->pos);
     wr_free(s);
+}
+
+static const struct fs_pos *restored_pos(const fs_src *s, uint32_t split)
+{
+    for (uint32_t i = 0; i < s->npos; i++)
+        if (s->pos[i].split == split) return &s->pos[i];
+    return NULL;
 }
 
 static const char *cur_path(const fs_src *s)
@@ -189,6 +205,17 @@ static int open_next(fs_src *s, wr_error *err)
     s->start = s->end = 0;
     s->eof = false;
     s->line = 1;
+    s->file_off = 0;
+    const struct fs_pos *p = restored_pos(s, (uint32_t)s->split);
+    if (p && p->off > 0) {
+        /* Resume where the checkpoint was: the next record starts at p->off. */
+        if (lseek(s->fd, (off_t)p->off, SEEK_SET) < 0)
+            return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,
+                                "filesystem: cannot resume '%s' at byte %" PRIu64 ": %s",
+                                cur_path(s), p->off, strerror(errno));
+        s->file_off = p->off;
+        s->line = p->line;
+    }
     return WR_OK;
 }
 
@@ -226,6 +253,7 @@ static int fill(fs_src *s, wr_error *err)
                                 strerror(errno));
         if (r == 0) s->eof = true;
         s->end += (size_t)r;
+        s->file_off += (uint64_t)r;
         return WR_OK;
     }
 }
@@ -285,6 +313,10 @@ static int fs_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_erro
     memset(out, 0, sizeof *out);
     int rc;
     if (s->fd < 0) {
+        /* Splits a restored checkpoint had finished are not read again. */
+        const struct fs_pos *p;
+        while (s->next < s->cfg->nfiles && (p = restored_pos(s, s->next)) && p->done)
+            s->next += s->par;
         if (s->next >= s->cfg->nfiles) {
             out->end = true;
             out->split = -1;
@@ -341,6 +373,106 @@ fail:
     return rc;
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints: one operator record "fs.split" per split this subtask has finished or is
+ * reading (or was given by a restore and has not reached yet), little-endian:
+ *   u8 done, u64 byte offset of the next record, u64 its line number, u32 path length,
+ *   path bytes.
+ * Splits are matched by path, so a restore at another parallelism (split i belongs to
+ * subtask i % parallelism) resumes each file where it was. The offset is the start of the
+ * first record not yet emitted: poll never returns in the middle of a record.
+ * ---------------------------------------------------------------------------------------- */
+static int put_pos(wr_snap_writer *w, const char *path, bool done, uint64_t off, uint64_t line,
+                   wr_error *err)
+{
+    size_t n = strlen(path);
+    uint8_t hdr[21];
+    hdr[0] = done;
+    for (int i = 0; i < 8; i++) {
+        hdr[1 + i] = (uint8_t)(off >> (8 * i));
+        hdr[9 + i] = (uint8_t)(line >> (8 * i));
+    }
+    for (int i = 0; i < 4; i++)
+        hdr[17 + i] = (uint8_t)((uint32_t)n >> (8 * i));
+    uint8_t *rec = wr_malloc(sizeof hdr + n);
+    if (!rec) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+    memcpy(rec, hdr, sizeof hdr);
+    memcpy(rec + sizeof hdr, path, n);
+    int rc = wr_snap_put_op(w, "fs.split", rec, (uint32_t)(sizeof hdr + n), err);
+    wr_free(rec);
+    return rc;
+}
+
+static int fs_snapshot(void *state, wr_source_ctx *ctx, int64_t id, wr_snap_writer *w,
+                       wr_error *err)
+{
+    fs_src *s = state;
+    uint32_t sub = wr_source_subtask(ctx);
+    for (uint32_t j = sub; j < s->cfg->nfiles; j += s->par) {
+        int rc = WR_OK;
+        if (s->fd >= 0 && (int32_t)j == s->split) {
+            uint64_t off = s->file_off - (uint64_t)(s->end - s->start);
+            rc = put_pos(w, s->cfg->files[j], false, off, s->line, err);
+        } else if (j < s->next) {
+            rc = put_pos(w, s->cfg->files[j], true, 0, 0, err);
+        } else {
+            const struct fs_pos *p = restored_pos(s, j);
+            if (p) rc = put_pos(w, s->cfg->files[j], p->done, p->off, p->line, err);
+        }
+        if (rc != WR_OK) return rc;
+    }
+    return WR_OK;
+}
+
+static int fs_restore(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    fs_src *s = state;
+    uint32_t sub = wr_source_subtask(ctx);
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, "fs.split", &rec, err)) == 1) {
+        uint32_t n = 0;
+        if (rec.vlen >= 21)
+            for (int i = 0; i < 4; i++)
+                n |= (uint32_t)rec.val[17 + i] << (8 * i);
+        if (rec.vlen < 21 || rec.vlen - 21 != n || rec.val[0] > 1)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad file position record", wr_source_name(ctx));
+        const char *path = (const char *)rec.val + 21;
+        /* The split with this path, if it is still listed and belongs to this subtask. */
+        uint32_t lo = 0, hi = s->cfg->nfiles;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            int c = strncmp(s->cfg->files[mid], path, n);
+            if (c == 0 && s->cfg->files[mid][n] != 0) c = 1;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo >= s->cfg->nfiles || strlen(s->cfg->files[lo]) != n ||
+            memcmp(s->cfg->files[lo], path, n) != 0) {
+            wr_log(WR_LOG_WARN, "filesystem", "%s: checkpointed file '%.*s' is gone; skipped",
+                   wr_source_name(ctx), (int)n, path);
+            continue;
+        }
+        if (lo % s->par != sub) continue;
+        struct fs_pos *np = wr_realloc(s->pos, (s->npos + 1) * sizeof *np);
+        if (!np) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        s->pos = np;
+        struct fs_pos *p = &s->pos[s->npos++];
+        p->split = lo;
+        p->done = rec.val[0];
+        p->off = p->line = 0;
+        for (int i = 0; i < 8; i++) {
+            p->off |= (uint64_t)rec.val[1 + i] << (8 * i);
+            p->line |= (uint64_t)rec.val[9 + i] << (8 * i);
+        }
+        if (!p->line) p->line = 1;
+    }
+    return rc < 0 ? rc : WR_OK;
+}
+
 const wr_source_vt wr_connector_filesystem_source = {
     .abi_version = WR_ABI_VERSION,
     .name = "filesystem",
@@ -348,4 +480,7 @@ const wr_source_vt wr_connector_filesystem_source = {
     .open = fs_open,
     .poll = fs_poll,
     .close = fs_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = fs_snapshot,
+    .restore = fs_restore,
 };

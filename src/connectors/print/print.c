@@ -125,6 +125,7 @@ const wr_op_vt wr_connector_print_sink = {
     .open = print_open,
     .process = print_process,
     .close = print_close,
+    .ckpt = WR_CKPT_STATELESS,
 };
 
 const wr_connector_vt wr_connector_print = {
