@@ -14,7 +14,8 @@
  * becomes a tombstone (its slot is freed by backward-shift deletion, so probes never see
  * it), which keeps both insertion order and the entries of a running iteration in place;
  * tombstones and dead key bytes are squeezed out when the entry or key array would
- * otherwise have to grow.
+ * otherwise have to grow. A large namespace doubles its slot array incrementally: the
+ * entries not yet moved stay findable through the old array, and each upsert moves a few.
  *
  * TTL: each entry carries the time of its last find or upsert; a record older than the TTL
  * is invisible to find and iteration, re-created (zeroed) by upsert, skipped by snapshot,
@@ -27,14 +28,16 @@
 
 #include <string.h>
 
-#define ENT_HDR      32u
-#define SLOTS_MIN    16u
-#define ENTS_MIN     8u
-#define KEYS_MIN     64u
-#define CLEAN_EVERY  16u  /* upserts between TTL sweeps */
-#define CLEAN_BUDGET 32u  /* entries looked at by one sweep */
-#define CLOCK_EVERY  256u /* operations between clock reads (automatic clock) */
-#define SNAP_VAL_HDR 16u  /* u64 hash, i64 last access, before the codec's bytes */
+#define ENT_HDR         32u
+#define SLOTS_MIN       16u
+#define ENTS_MIN        8u
+#define KEYS_MIN        64u
+#define CLEAN_EVERY     16u    /* upserts between TTL sweeps */
+#define CLEAN_BUDGET    32u    /* entries looked at by one sweep */
+#define MIGRATE_STEP    16u    /* entries moved to the new slot array per upsert */
+#define REHASH_INCR_MIN 16384u /* entries from which a namespace rehashes incrementally */
+#define CLOCK_EVERY     256u   /* operations between clock reads (automatic clock) */
+#define SNAP_VAL_HDR    16u    /* u64 hash, i64 last access, before the codec's bytes */
 
 #define KEY_INLINE 20u
 #define DEAD_BIT   0x80000000u
@@ -53,6 +56,11 @@ typedef struct kv_ns {
     int64_t ns;
     uint32_t *slots; /* NULL until the first insert */
     uint32_t mask;
+    /* Incremental rehash: while `old` is set, entries [mig_pos, mig_end) are indexed only by
+     * the previous, smaller slot array; every upsert moves a few of them to `slots`. */
+    uint32_t *old;
+    uint32_t old_mask;
+    uint32_t mig_pos, mig_end;
     uint32_t n;    /* entries, tombstones included */
     uint32_t live; /* entries that are not tombstones */
     uint32_t cap;  /* entries allocated */
@@ -194,24 +202,69 @@ static inline bool key_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
     return true;
 }
 
-/* Index of the live entry with this key, or -1; *slot gets the slot where the probe ended
- * (the key's slot or the empty slot where it would go). */
-static inline int64_t ns_probe(const wr_kv *t, const kv_ns *n, uint64_t hash, const void *key,
-                               uint32_t klen, uint32_t *slot)
+static inline bool in_old(const kv_ns *n, uint32_t i)
 {
-    uint32_t s = slot_home(hash, n->mask);
+    return n->old && i >= n->mig_pos && i < n->mig_end;
+}
+
+static inline int64_t probe_in(const wr_kv *t, const kv_ns *n, const uint32_t *slots, uint32_t mask,
+                               uint64_t hash, const void *key, uint32_t klen, uint32_t *slot)
+{
+    uint32_t s = slot_home(hash, mask);
     for (;;) {
-        uint32_t v = n->slots[s];
+        uint32_t v = slots[s];
         if (!v) break;
         const kv_ent *e = ent_at(t, n, v - 1);
         if (e->hash == hash && e->klen == klen && key_eq(ent_key(n, e), key, klen)) {
             *slot = s;
             return (int64_t)(v - 1);
         }
-        s = (s + 1) & n->mask;
+        s = (s + 1) & mask;
     }
     *slot = s;
     return -1;
+}
+
+/* Index of the live entry with this key, or -1. *slot gets the entry's slot (in the array
+ * that indexes it, see in_old) or, when absent, the empty slot of `slots` where it goes. */
+static inline int64_t ns_probe(const wr_kv *t, const kv_ns *n, uint64_t hash, const void *key,
+                               uint32_t klen, uint32_t *slot)
+{
+    int64_t i = probe_in(t, n, n->slots, n->mask, hash, key, klen, slot);
+    if (i >= 0 || WR_LIKELY(!n->old)) return i;
+    uint32_t os;
+    int64_t j = probe_in(t, n, n->old, n->old_mask, hash, key, klen, &os);
+    /* A match below mig_pos was moved (and would have been found) or is dead (never
+     * matches): only not-yet-moved entries count. */
+    if (j < 0 || !in_old(n, (uint32_t)j)) return -1;
+    *slot = os;
+    return j;
+}
+
+static void slot_insert(uint32_t *slots, uint32_t mask, uint64_t hash, uint32_t i)
+{
+    uint32_t h = slot_home(hash, mask);
+    while (slots[h])
+        h = (h + 1) & mask;
+    slots[h] = i + 1;
+}
+
+static void ns_drop_old(wr_kv *t, kv_ns *n)
+{
+    if (!n->old) return;
+    st_free(t->s, n->old, ((size_t)n->old_mask + 1) * sizeof(uint32_t));
+    n->old = NULL;
+}
+
+/* Move up to `budget` entries from the old slot array to the new one. */
+static void ns_migrate(wr_kv *t, kv_ns *n, uint32_t budget)
+{
+    while (budget-- && n->mig_pos < n->mig_end) {
+        const kv_ent *e = ent_at(t, n, n->mig_pos);
+        if (!ent_dead(e)) slot_insert(n->slots, n->mask, e->hash, n->mig_pos);
+        n->mig_pos++;
+    }
+    if (n->mig_pos == n->mig_end) ns_drop_old(t, n);
 }
 
 static int ns_rehash(wr_kv *t, kv_ns *n, uint32_t nslots)
@@ -227,9 +280,27 @@ static int ns_rehash(wr_kv *t, kv_ns *n, uint32_t nslots)
             h = (h + 1) & mask;
         sl[h] = i + 1;
     }
+    ns_drop_old(t, n);
     if (n->slots) st_free(t->s, n->slots, ((size_t)n->mask + 1) * sizeof(uint32_t));
     n->slots = sl;
     n->mask = mask;
+    return WR_OK;
+}
+
+/* Grow the slot array to nslots: at once for a small namespace, else incrementally. */
+static int ns_grow_slots(wr_kv *t, kv_ns *n, uint32_t nslots)
+{
+    if (n->old) ns_migrate(t, n, UINT32_MAX);
+    if (n->n < REHASH_INCR_MIN) return ns_rehash(t, n, nslots);
+    uint32_t *sl = st_alloc(t->s, (size_t)nslots * sizeof(uint32_t), true);
+    if (!sl) return WR_ENOMEM;
+    n->old = n->slots;
+    n->old_mask = n->mask;
+    n->slots = sl;
+    n->mask = nslots - 1;
+    n->mig_pos = 0;
+    n->mig_end = n->n;
+    ns_migrate(t, n, MIGRATE_STEP);
     return WR_OK;
 }
 
@@ -259,7 +330,8 @@ static int ns_compact(wr_kv *t, kv_ns *n)
     n->keys_dead = 0;
     n->n = j;
     WR_ASSERT(j == n->live);
-    /* Entry indexes changed: rebuild the slots in place. */
+    /* Entry indexes changed: rebuild the slots in place (which ends any rehash). */
+    ns_drop_old(t, n);
     memset(n->slots, 0, ((size_t)n->mask + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < n->n; i++) {
         uint32_t h = slot_home(ent_at(t, n, i)->hash, n->mask);
@@ -273,10 +345,11 @@ static int ns_compact(wr_kv *t, kv_ns *n)
 /* Room for one more entry with a key of klen bytes. */
 static int ns_make_room(wr_kv *t, kv_ns *n, uint32_t klen)
 {
+    if (WR_UNLIKELY(n->old != NULL)) ns_migrate(t, n, MIGRATE_STEP);
     if (WR_UNLIKELY(!n->slots || (uint64_t)(n->live + 1) * 2 > (uint64_t)n->mask + 1)) {
         uint64_t ns = n->slots ? ((uint64_t)n->mask + 1) * 2 : SLOTS_MIN;
         if (ns > (1u << 31)) return WR_ELIMIT;
-        int rc = ns_rehash(t, n, (uint32_t)ns);
+        int rc = n->slots ? ns_grow_slots(t, n, (uint32_t)ns) : ns_rehash(t, n, (uint32_t)ns);
         if (rc) return rc;
     }
     bool ents_full = n->n == n->cap;
@@ -322,22 +395,24 @@ static void destroy_rec(wr_kv *t, kv_ent *e)
 static void ns_kill(wr_kv *t, kv_ns *n, uint32_t i, uint32_t slot)
 {
     kv_ent *e = ent_at(t, n, i);
-    WR_ASSERT(!ent_dead(e) && n->slots[slot] == i + 1);
+    bool old = in_old(n, i);
+    uint32_t *slots = old ? n->old : n->slots;
+    uint32_t mask = old ? n->old_mask : n->mask, hole = slot, j = slot;
+    WR_ASSERT(!ent_dead(e) && slots[slot] == i + 1);
     destroy_rec(t, e);
     /* Backward-shift deletion keeps every probe chain unbroken. */
-    uint32_t mask = n->mask, hole = slot, j = slot;
     for (;;) {
         j = (j + 1) & mask;
-        uint32_t v = n->slots[j];
+        uint32_t v = slots[j];
         if (!v) break;
         uint32_t home = slot_home(ent_at(t, n, v - 1)->hash, mask);
         bool movable = (j > hole) ? (home <= hole || home > j) : (home <= hole && home > j);
         if (movable) {
-            n->slots[hole] = v;
+            slots[hole] = v;
             hole = j;
         }
     }
-    n->slots[hole] = 0;
+    slots[hole] = 0;
     if (e->klen > KEY_INLINE) n->keys_dead += e->klen;
     e->klen |= DEAD_BIT;
     n->live--;
@@ -346,9 +421,12 @@ static void ns_kill(wr_kv *t, kv_ns *n, uint32_t i, uint32_t slot)
 
 static uint32_t ns_slot_of(const wr_kv *t, const kv_ns *n, uint32_t i)
 {
-    uint32_t s = slot_home(ent_at(t, n, i)->hash, n->mask);
-    while (n->slots[s] != i + 1)
-        s = (s + 1) & n->mask;
+    bool old = in_old(n, i);
+    const uint32_t *slots = old ? n->old : n->slots;
+    uint32_t mask = old ? n->old_mask : n->mask;
+    uint32_t s = slot_home(ent_at(t, n, i)->hash, mask);
+    while (slots[s] != i + 1)
+        s = (s + 1) & mask;
     return s;
 }
 
@@ -415,6 +493,7 @@ static void ns_free(wr_kv *t, kv_ns *n)
     memmove(t->dir + i, t->dir + i + 1, (size_t)(t->ndir - i - 1) * sizeof(kv_ns *));
     t->ndir--;
     if (t->last == n) t->last = NULL;
+    ns_drop_old(t, n);
     if (n->slots) st_free(t->s, n->slots, ((size_t)n->mask + 1) * sizeof(uint32_t));
     st_free(t->s, n->ents, (size_t)n->cap * t->stride);
     st_free(t->s, n->keys, n->keys_cap);

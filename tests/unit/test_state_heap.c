@@ -622,6 +622,89 @@ static void test_alloc_failure(void **state)
     assert_int_equal(atomic_load(&mem.bytes), 0);
 }
 
+/* Random operations checked against a plain array model: growth, incremental rehash,
+ * tombstones, compaction, iteration with removal and namespace drops interleave. */
+static void test_random_model(void **state)
+{
+    (void)state;
+    enum { NS = 4, KEYS = 40000 };
+    wr_state *s = new_state(64, 0, 63, 0);
+    wr_kv *t;
+    wr_error err;
+    assert_int_equal(wr_state_kv(s, "m", &plain16, &t, &err), WR_OK);
+    uint64_t *model = calloc((size_t)NS * KEYS, sizeof(uint64_t)); /* 0 = absent, else value */
+    uint64_t present = 0, rng = 42;
+    for (int op = 0; op < 600000; op++) {
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t x = rng >> 20;
+        int64_t ns = (int64_t)(x % NS);
+        /* Phases: mostly inserts first, then a mix. */
+        uint64_t k = (x / NS) % (op < 200000 ? KEYS : KEYS / 2 + (uint64_t)op % (KEYS / 2));
+        uint64_t *m = &model[ns * KEYS + k];
+        uint32_t what = (uint32_t)((x >> 30) % 100);
+        bool ins;
+        if (what < 55) {
+            uint64_t *r = upsert_i(t, ns, k, &ins);
+            assert_int_equal(ins, *m == 0);
+            if (ins) present++;
+            r[0] = *m = (uint64_t)op + 1;
+        } else if (what < 85) {
+            uint64_t *r = find_i(t, ns, k);
+            if (*m)
+                assert_int_equal(r ? r[0] : 0, *m);
+            else
+                assert_null(r);
+        } else if (what < 99) {
+            assert_int_equal(remove_i(t, ns, k), *m != 0);
+            if (*m) present--;
+            *m = 0;
+        } else if (op % 7 == 0) {
+            /* Walk a namespace removing a third of it. */
+            wr_kv_iter it;
+            const uint8_t *key;
+            uint32_t klen;
+            uint64_t hash;
+            void *rec;
+            uint64_t seen = 0, want = 0;
+            for (uint64_t j = 0; j < KEYS; j++)
+                want += model[ns * KEYS + j] != 0;
+            wr_kv_iter_init(&it, t, ns);
+            while (wr_kv_iter_next(&it, &key, &klen, &hash, &rec)) {
+                uint64_t v = ((uint64_t *)rec)[0];
+                seen++;
+                if (v % 3 == 0) {
+                    uint64_t j;
+                    for (j = 0; j < KEYS && model[ns * KEYS + j] != v; j++) {
+                    }
+                    assert_true(j < KEYS);
+                    model[ns * KEYS + j] = 0;
+                    present--;
+                    wr_kv_iter_remove(&it);
+                }
+            }
+            assert_int_equal(seen, want);
+        } else if (op % 101 == 0) {
+            wr_kv_ns_drop(t, ns);
+            for (uint64_t j = 0; j < KEYS; j++) {
+                if (model[ns * KEYS + j]) present--;
+                model[ns * KEYS + j] = 0;
+            }
+        }
+        if (op % 50000 == 0) assert_int_equal(wr_kv_count(t), present);
+    }
+    assert_int_equal(wr_kv_count(t), present);
+    for (int64_t ns = 0; ns < NS; ns++)
+        for (uint64_t k = 0; k < KEYS; k++) {
+            uint64_t *r = find_i(t, ns, k);
+            uint64_t m = model[ns * KEYS + k];
+            assert_int_equal(r ? r[0] : 0, m);
+        }
+    check_accounting(s);
+    wr_state_free(s);
+    free(model);
+    assert_int_equal(atomic_load(&mem.bytes), 0);
+}
+
 static void bench(void **state)
 {
     (void)state;
@@ -666,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_restore_errors),
         cmocka_unit_test(test_ttl_restore),
         cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test(test_random_model),
         cmocka_unit_test(bench),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
