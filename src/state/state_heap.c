@@ -29,8 +29,8 @@
 #include <string.h>
 
 #define ENT_HDR         32u
-#define SLOTS_MIN       16u
-#define ENTS_MIN        8u
+#define SLOTS_MIN       4u
+#define ENTS_MIN        2u
 #define KEYS_MIN        64u
 #define CLEAN_EVERY     16u    /* upserts between TTL sweeps */
 #define CLEAN_BUDGET    32u    /* entries looked at by one sweep */

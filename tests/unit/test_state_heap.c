@@ -734,6 +734,15 @@ static void bench(void **state)
            (double)(t1 - t0) / n, (double)(t2 - t1) / n, (double)(t3 - t2) / n,
            (double)wr_state_bytes(s) / n);
     wr_state_free(s);
+    /* Many small namespaces (timer-like sets): bytes per namespace holding one record. */
+    s = new_state(128, 0, 127, 0);
+    assert_int_equal(wr_state_kv(s, "small", &c8, &t, &err), WR_OK);
+    size_t b0 = wr_state_bytes(s);
+    for (uint64_t i = 0; i < 10000; i++)
+        assert_non_null(wr_kv_upsert(t, (int64_t)i, hashes[i], &i, 8, &ins));
+    printf("  10k namespaces of one record: %.1f bytes each\n",
+           (double)(wr_state_bytes(s) - b0) / 10000);
+    wr_state_free(s);
     free(hashes);
 }
 
