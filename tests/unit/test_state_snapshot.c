@@ -344,13 +344,57 @@ static void test_corrupt(void **state)
     assert_int_equal(wr_mem_live_allocs(), live0);
 }
 
+/* Every allocation of a write + read cycle fails in turn: errors, never crashes or leaks. */
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    const uint32_t n = 200, max_par = 16;
+    rec_spec *r = make_recs(n, max_par);
+    int64_t live0 = wr_mem_live_allocs();
+    int ok_runs = 0;
+    for (int64_t k = 1; k < 400; k++) {
+        wr_error err;
+        wr_snap_writer *w = NULL;
+        wr_snap_reader *rd = NULL;
+        wr_buf f;
+        wr_buf_init(&f);
+        wr_buf_append(&f, "head", 4); /* finish appends after what is there */
+        wr_mem_fail_after(k);
+        int rc = wr_snap_writer_new(max_par, 0, max_par - 1, k % 2 == 0, &w, &err);
+        for (uint32_t i = 0; rc == WR_OK && i < n; i++)
+            rc = wr_snap_put(w, r[i].table, r[i].kg, r[i].ns, r[i].key, (uint32_t)strlen(r[i].key),
+                             r[i].val, (uint32_t)strlen(r[i].val), &err);
+        if (rc == WR_OK) rc = wr_snap_put_op(w, "op", "x", 1, &err);
+        if (rc == WR_OK) rc = wr_snap_finish(w, &f, &err);
+        if (rc == WR_OK) rc = wr_snap_reader_new(max_par, 3, 9, &rd, &err);
+        if (rc == WR_OK) rc = wr_snap_reader_add(rd, f.ptr + 4, f.len - 4, "f", &err);
+        wr_mem_fail_off();
+        if (rc == WR_OK) {
+            uint8_t *seen = calloc(n, 1);
+            uint32_t want = 0;
+            for (uint32_t i = 0; i < n; i++)
+                want += r[i].kg >= 3 && r[i].kg <= 9;
+            assert_int_equal(read_all(rd, r, n, seen, 3, 9), want);
+            free(seen);
+            ok_runs++;
+        } else {
+            assert_int_equal(rc, WR_ENOMEM);
+        }
+        wr_snap_reader_free(rd);
+        wr_snap_writer_free(w);
+        wr_buf_free(&f);
+        assert_int_equal(wr_mem_live_allocs(), live0);
+    }
+    assert_true(ok_runs > 0);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_empty_and_bad_args),
-        cmocka_unit_test(test_rescale),
-        cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_empty_and_bad_args),
+        cmocka_unit_test(test_rescale),        cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
