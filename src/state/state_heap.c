@@ -876,7 +876,11 @@ static int restore_table(wr_state *s, wr_kv *t, wr_snap_reader *r, wr_error *err
         const uint8_t *p = rec.val + SNAP_VAL_HDR;
         size_t len = rec.vlen - SNAP_VAL_HDR;
         if (t->codec.decode) {
+            wr_error_clear(err);
             rc = t->codec.decode(t->codec.arg, p, len, rec_of(e), err);
+            /* A decoder may return a code without a message (WR_ENOMEM). */
+            if (rc && err && err->code != rc)
+                wr_error_set(err, rc, WR_DOMAIN_INTERNAL, "decoding a record: %s", wr_err_str(rc));
         } else if (len != t->codec.size) {
             rc = wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_EXTERNAL,
                               "record of %zu bytes, expected %u", len, t->codec.size);

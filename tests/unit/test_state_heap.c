@@ -622,6 +622,54 @@ static void test_alloc_failure(void **state)
     assert_int_equal(atomic_load(&mem.bytes), 0);
 }
 
+/* Restores where every allocation fails in turn: a clean error, and freeing the
+ * half-restored state releases everything (records' strings included). */
+static void test_restore_alloc_failures(void **state)
+{
+    (void)state;
+    wr_error err;
+    wr_state *a = new_state(16, 0, 15, 0);
+    wr_kv *tx, *ty;
+    assert_int_equal(wr_state_kv(a, "x", &scodec, &tx, &err), WR_OK);
+    assert_int_equal(wr_state_kv(a, "y", &plain16, &ty, &err), WR_OK);
+    bool ins;
+    for (uint64_t k = 0; k < 300; k++) {
+        upsert_i(ty, (int64_t)(k % 4), k, &ins)[0] = k;
+        srec_set((srec *)upsert_i(tx, 1, k, &ins), k);
+    }
+    wr_buf f;
+    wr_buf_init(&f);
+    snapshot_to(a, 16, 0, 15, true, &f);
+    wr_state_free(a);
+    int ok = 0;
+    for (int64_t k = 1; k < 1000; k += k < 100 ? 1 : 7) {
+        wr_state *b = new_state(16, 0, 15, 0);
+        assert_int_equal(wr_state_kv(b, "x", &scodec, &tx, &err), WR_OK);
+        assert_int_equal(wr_state_kv(b, "y", &plain16, &ty, &err), WR_OK);
+        wr_snap_reader *r;
+        assert_int_equal(wr_snap_reader_new(16, 0, 15, &r, &err), WR_OK);
+        assert_int_equal(wr_snap_reader_add(r, f.ptr, f.len, "s.snap", &err), WR_OK);
+        wr_mem_fail_after(k);
+        int rc = wr_state_restore(b, r, &err);
+        wr_mem_fail_off();
+        if (rc == WR_OK) {
+            ok++;
+            assert_int_equal(wr_kv_count(tx), 300);
+            assert_int_equal(wr_kv_count(ty), 300);
+        } else {
+            assert_int_equal(rc, WR_ENOMEM);
+            assert_non_null(strstr(err.msg, "restoring state table"));
+        }
+        check_accounting(b);
+        wr_snap_reader_free(r);
+        wr_state_free(b);
+        assert_int_equal(atomic_load(&strmem.allocs), 0);
+        assert_int_equal(atomic_load(&mem.bytes), 0);
+    }
+    assert_true(ok > 0);
+    wr_buf_free(&f);
+}
+
 /* Random operations checked against a plain array model: growth, incremental rehash,
  * tombstones, compaction, iteration with removal and namespace drops interleave. */
 static void test_random_model(void **state)
@@ -758,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_restore_errors),
         cmocka_unit_test(test_ttl_restore),
         cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test(test_restore_alloc_failures),
         cmocka_unit_test(test_random_model),
         cmocka_unit_test(bench),
     };
