@@ -15,6 +15,7 @@
 #ifndef WR_TEST_OPERATORS_JOIN_HARNESS_H
 #define WR_TEST_OPERATORS_JOIN_HARNESS_H
 
+#include "test_operators_lines.h"
 #include "testutil.h"
 
 #include <inttypes.h>
@@ -89,30 +90,6 @@ static inline void jt_add_row(wr_batch *b, const char *row)
     }
     if (p) fail_msg("row '%s' has more than %u columns", row, b->ncols);
     b->len = r + 1;
-}
-
-/* Text of one value as the sink prints it. */
-static inline size_t jt_format_value(const wr_vec *v, uint32_t r, char *out, size_t cap)
-{
-    if (!wr_vec_valid(v, r)) return (size_t)snprintf(out, cap, "null");
-    wr_value x;
-    wr_vec_get(v, r, &x);
-    switch (v->type.id) {
-    case WR_TYPE_TIMESTAMP:
-    case WR_TYPE_TIMESTAMP_LTZ:
-        if (x.i % JT_MS == 0) return (size_t)snprintf(out, cap, "%" PRId64, x.i / JT_MS);
-        return (size_t)snprintf(out, cap, "%" PRId64 "us", x.i);
-    case WR_TYPE_BOOLEAN:
-        return (size_t)snprintf(out, cap, "%s", x.b ? "true" : "false");
-    case WR_TYPE_FLOAT:
-    case WR_TYPE_DOUBLE:
-        return (size_t)snprintf(out, cap, "%g", x.d);
-    case WR_TYPE_CHAR:
-    case WR_TYPE_VARCHAR:
-        return (size_t)snprintf(out, cap, "%.*s", (int)x.s.len, x.s.ptr);
-    default:
-        return (size_t)snprintf(out, cap, "%" PRId64, x.i);
-    }
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -379,14 +356,7 @@ typedef struct jt_sink {
 
 static inline void jt_sink_push(jt_sink *s, const char *line)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 64;
-        s->lines = realloc(s->lines, s->cap * sizeof(char *));
-        assert_non_null(s->lines);
-    }
-    s->lines[s->n] = strdup(line);
-    assert_non_null(s->lines[s->n]);
-    s->n++;
+    ot_lines_push(&s->lines, &s->n, &s->cap, strdup(line));
 }
 
 static inline void jt_format_row(const wr_batch *b, uint32_t r, bool kind, char *buf, size_t cap)
@@ -395,7 +365,7 @@ static inline void jt_format_row(const wr_batch *b, uint32_t r, bool kind, char 
     if (kind) at += (size_t)snprintf(buf, cap, "%s[", wr_rowkind_str(b->rowkind[r]));
     for (uint32_t c = 0; c < b->ncols && at + 8 < cap; c++) {
         if (c) at += (size_t)snprintf(buf + at, cap - at, ", ");
-        at += jt_format_value(&b->cols[c], r, buf + at, cap - at);
+        at += ot_format_value(&b->cols[c], r, buf + at, cap - at);
     }
     if (kind && at + 2 < cap) buf[at++] = ']';
     buf[WR_MIN(at, cap - 1)] = 0;
@@ -425,13 +395,8 @@ static inline int jt_sink_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_
 {
     jt_sink *s = state;
     if (s->record_wm) {
-        char buf[64];
-        if (wm == WR_WATERMARK_MAX)
-            snprintf(buf, sizeof(buf), "WM MAX");
-        else
-            snprintf(buf, sizeof(buf), "WM %" PRId64, wm / JT_MS);
         wr_mutex_lock(&s->mu);
-        jt_sink_push(s, buf);
+        ot_lines_push(&s->lines, &s->n, &s->cap, ot_watermark_line(wm));
         wr_mutex_unlock(&s->mu);
     }
     return wr_op_emit_watermark(ctx, wm);
@@ -462,9 +427,7 @@ typedef struct jt_result {
 
 static inline void jt_result_free(jt_result *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free(r->lines[i]);
-    free(r->lines);
+    ot_lines_free(r->lines, r->n);
     memset(r, 0, sizeof(*r));
 }
 

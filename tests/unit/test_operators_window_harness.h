@@ -10,6 +10,7 @@
 #ifndef WR_TEST_OPERATORS_WINDOW_HARNESS_H
 #define WR_TEST_OPERATORS_WINDOW_HARNESS_H
 
+#include "test_operators_lines.h"
 #include "testutil.h"
 
 #include <inttypes.h>
@@ -163,37 +164,7 @@ typedef struct wt_sink {
 
 static inline void wt_sink_push(wt_sink *s, char *line)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->lines = realloc(s->lines, s->cap * sizeof(char *));
-        assert_non_null(s->lines);
-    }
-    s->lines[s->n++] = line;
-}
-
-/* Formatting uses plain C buffers, not wr_buf: tests inject allocation failures into the
- * engine, and the sink must not be affected by them. */
-static inline size_t wt_format_value(const wr_vec *v, uint32_t r, char *out, size_t cap)
-{
-    if (!wr_vec_valid(v, r)) return (size_t)snprintf(out, cap, "null");
-    wr_value x;
-    wr_vec_get(v, r, &x);
-    switch (v->type.id) {
-    case WR_TYPE_TIMESTAMP:
-    case WR_TYPE_TIMESTAMP_LTZ:
-        if (x.i % WT_MS == 0) return (size_t)snprintf(out, cap, "%" PRId64, x.i / WT_MS);
-        return (size_t)snprintf(out, cap, "%" PRId64 "us", x.i);
-    case WR_TYPE_BOOLEAN:
-        return (size_t)snprintf(out, cap, "%s", x.b ? "true" : "false");
-    case WR_TYPE_FLOAT:
-    case WR_TYPE_DOUBLE:
-        return (size_t)snprintf(out, cap, "%g", x.d);
-    case WR_TYPE_CHAR:
-    case WR_TYPE_VARCHAR:
-        return (size_t)snprintf(out, cap, "%.*s", (int)x.s.len, x.s.ptr);
-    default:
-        return (size_t)snprintf(out, cap, "%" PRId64, x.i);
-    }
+    ot_lines_push(&s->lines, &s->n, &s->cap, line);
 }
 
 static inline char *wt_format_row(const wr_batch *b, uint32_t r)
@@ -202,7 +173,7 @@ static inline char *wt_format_row(const wr_batch *b, uint32_t r)
     size_t at = 0;
     for (uint32_t c = 0; c < b->ncols && at < sizeof(buf) - 1; c++) {
         if (c) buf[at++] = ',';
-        at += wt_format_value(&b->cols[c], r, buf + at, sizeof(buf) - at);
+        at += ot_format_value(&b->cols[c], r, buf + at, sizeof(buf) - at);
     }
     buf[WR_MIN(at, sizeof(buf) - 1)] = 0;
     char *s = strdup(buf);
@@ -233,13 +204,8 @@ static inline int wt_sink_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_
 {
     wt_sink *s = state;
     if (s->record_wm) {
-        char buf[64];
-        if (wm == WR_WATERMARK_MAX)
-            snprintf(buf, sizeof(buf), "WM MAX");
-        else
-            snprintf(buf, sizeof(buf), "WM %" PRId64, wm / WT_MS);
         wr_mutex_lock(&s->mu);
-        wt_sink_push(s, strdup(buf));
+        wt_sink_push(s, ot_watermark_line(wm));
         wr_mutex_unlock(&s->mu);
     }
     return wr_op_emit_watermark(ctx, wm);
@@ -271,9 +237,7 @@ typedef struct wt_result {
 
 static inline void wt_result_free(wt_result *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free(r->lines[i]);
-    free(r->lines);
+    ot_lines_free(r->lines, r->n);
     memset(r, 0, sizeof(*r));
 }
 
