@@ -51,6 +51,7 @@
 #include "state/state.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -405,6 +406,7 @@ struct wr_snap_reader {
     uint32_t max_par, kg_start, kg_end;
     rd_table *tables;
     uint32_t ntables, tcap;
+    uint32_t last; /* table of the previous lookup */
     rd_block *blocks;
     size_t nblocks, bcap;
 };
@@ -448,6 +450,14 @@ static int corrupt(wr_error *err, const char *name, const char *fmt, ...)
     va_end(ap);
     return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_EXTERNAL, "snapshot file '%s' is corrupt: %s",
                         name, msg);
+}
+
+/* Order of two length-prefixed names (u8 length, bytes). */
+static int cmp_names(const void *a, const void *b)
+{
+    const uint8_t *x = *(const uint8_t *const *)a, *y = *(const uint8_t *const *)b;
+    int c = memcmp(x + 1, y + 1, WR_MIN(x[0], y[0]));
+    return c ? c : (int)x[0] - (int)y[0];
 }
 
 static int64_t reader_table_id(wr_snap_reader *r, const char *name, size_t len)
@@ -548,16 +558,21 @@ int wr_snap_reader_add(wr_snap_reader *r, const void *data, size_t len, const ch
                             "snapshot file '%s' has max parallelism %u, this job %u: key groups "
                             "cannot be remapped",
                             name, max_par, r->max_par);
-    /* Distinct names. */
-    pos = SNAP_HDR;
-    for (uint32_t i = 0; i < ntables; i++) {
-        size_t q = SNAP_HDR;
-        for (uint32_t j = 0; j < i; j++) {
-            if (f[q] == f[pos] && memcmp(f + q + 1, f + pos + 1, f[q]) == 0)
-                return corrupt(err, name, "table name %u repeated", i);
-            q += 1 + (size_t)f[q];
+    /* Distinct names: sort pointers to the length-prefixed names, compare neighbours. */
+    if (ntables > 1) {
+        const uint8_t **v = wr_malloc((size_t)ntables * sizeof(*v));
+        if (!v) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
+        pos = SNAP_HDR;
+        for (uint32_t i = 0; i < ntables; i++) {
+            v[i] = f + pos;
+            pos += 1 + (size_t)f[pos];
         }
-        pos += 1 + (size_t)f[pos];
+        qsort(v, ntables, sizeof(*v), cmp_names);
+        bool dup = false;
+        for (uint32_t i = 1; i < ntables && !dup; i++)
+            dup = cmp_names(&v[i - 1], &v[i]) == 0;
+        wr_free(v);
+        if (dup) return corrupt(err, name, "a table name is repeated");
     }
     /* Blocks: they tile [names_end, index_off) in index order, each checksummed. */
     rd_block *keep = nblocks ? wr_calloc(nblocks, sizeof(rd_block)) : NULL;
@@ -658,8 +673,13 @@ fail:
 
 static rd_table *find_rtable(wr_snap_reader *r, const char *table)
 {
+    if (r->last < r->ntables && strcmp(r->tables[r->last].name, table) == 0)
+        return &r->tables[r->last];
     for (uint32_t i = 0; i < r->ntables; i++)
-        if (strcmp(r->tables[i].name, table) == 0) return &r->tables[i];
+        if (strcmp(r->tables[i].name, table) == 0) {
+            r->last = i;
+            return &r->tables[i];
+        }
     return NULL;
 }
 

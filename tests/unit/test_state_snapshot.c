@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 typedef struct rec_spec {
     const char *table;
@@ -344,6 +345,74 @@ static void test_corrupt(void **state)
     assert_int_equal(wr_mem_live_allocs(), live0);
 }
 
+static uint64_t le64_at(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* Re-seal the header/index checksum of a file edited on purpose (see the layout in
+ * state_snapshot.c), so the reader's semantic checks are what rejects it. */
+static void reseal(uint8_t *f, size_t len, size_t names_end)
+{
+    uint64_t index_off = le64_at(f + len - 32);
+    uint64_t sum =
+        XXH3_64bits_withSeed(f + index_off, len - 16 - index_off, XXH3_64bits(f, names_end));
+    for (int i = 0; i < 8; i++)
+        f[len - 16 + i] = (uint8_t)(sum >> (8 * i));
+}
+
+static void test_crafted(void **state)
+{
+    (void)state;
+    wr_snap_writer *w;
+    wr_snap_reader *rd;
+    wr_error err;
+    wr_buf f;
+    wr_buf_init(&f);
+    assert_int_equal(wr_snap_writer_new(8, 0, 3, false, &w, &err), WR_OK);
+    assert_int_equal(wr_snap_put(w, "aa", 1, 0, "k", 1, "v", 1, &err), WR_OK);
+    assert_int_equal(wr_snap_put(w, "bb", 2, 0, "k", 1, "v", 1, &err), WR_OK);
+    assert_int_equal(wr_snap_finish(w, &f, &err), WR_OK);
+    wr_snap_writer_free(w);
+    uint8_t *c = malloc(f.len);
+    assert_int_equal(wr_snap_reader_new(8, 0, 7, &rd, &err), WR_OK);
+    /* Names at 32: [2]"aa" [2]"bb"; the names end at 38. The copy reads fine resealed. */
+    memcpy(c, f.ptr, f.len);
+    reseal(c, f.len, 38);
+    assert_int_equal(wr_snap_reader_add(rd, c, f.len, "same", &err), WR_OK);
+    memcpy(c + 36, "aa", 2);
+    reseal(c, f.len, 38);
+    assert_int_equal(wr_snap_reader_add(rd, c, f.len, "dup", &err), WR_ECORRUPT);
+    assert_non_null(strstr(err.msg, "repeated"));
+    /* kg_end beyond max_par, and flags with unknown bits. */
+    memcpy(c, f.ptr, f.len);
+    c[20] = 9;
+    reseal(c, f.len, 38);
+    assert_int_equal(wr_snap_reader_add(rd, c, f.len, "kg", &err), WR_ECORRUPT);
+    memcpy(c, f.ptr, f.len);
+    c[24] = 2;
+    reseal(c, f.len, 38);
+    assert_int_equal(wr_snap_reader_add(rd, c, f.len, "flags", &err), WR_ECORRUPT);
+    /* A file range that excludes its own blocks' key groups. */
+    memcpy(c, f.ptr, f.len);
+    c[16] = 2; /* kg_start 2, but a block of key group 1 */
+    reseal(c, f.len, 38);
+    assert_int_equal(wr_snap_reader_add(rd, c, f.len, "range", &err), WR_ECORRUPT);
+    assert_non_null(strstr(err.msg, "key group"));
+    /* A newer format version. */
+    memcpy(c, f.ptr, f.len);
+    c[8] = 2;
+    reseal(c, f.len, 38);
+    assert_int_equal(wr_snap_reader_add(rd, c, f.len, "v2", &err), WR_ECORRUPT);
+    assert_non_null(strstr(err.msg, "version 2"));
+    wr_snap_reader_free(rd);
+    free(c);
+    wr_buf_free(&f);
+}
+
 /* Every allocation of a write + read cycle fails in turn: errors, never crashes or leaks. */
 static void test_alloc_failures(void **state)
 {
@@ -392,9 +461,9 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_empty_and_bad_args),
-        cmocka_unit_test(test_rescale),        cmocka_unit_test(test_corrupt),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_empty_and_bad_args),
+        cmocka_unit_test(test_rescale),    cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_crafted),    cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
