@@ -330,6 +330,11 @@ bool wr_htab_is_rehashing(const wr_htab *h);
 
 /* 64-bit hash of bytes (XXH3) and a mixer for combining several values. */
 uint64_t wr_hash_bytes(const void *p, size_t n);
+/* Fault tests: with WEIR_CRASH_AT="name:N" the N-th pass through wr_crash_point("name")
+ * kills the process (SIGKILL). Points: ckpt.upload (a snapshot file stored), ckpt.manifest
+ * (before a manifest is written), ckpt.complete (manifest written, job not told yet),
+ * fs.commit (between two part-file renames of a checkpoint's commit). */
+void wr_crash_point(const char *name);
 uint64_t wr_hash_u64(uint64_t x);
 static inline uint64_t wr_hash_combine(uint64_t h, uint64_t v)
 {

@@ -3,9 +3,13 @@
  * sizes (so option values written for Flink mean the same here), and the hash functions. */
 #include "base/base.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 size_t wr_edit_distance(const char *a, const char *b)
@@ -257,4 +261,34 @@ uint64_t wr_hash_u64(uint64_t x)
     x *= 0xc4ceb53a85fe63ecull;
     x ^= x >> 33;
     return x;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Crash points for fault tests: WEIR_CRASH_AT="name:N" kills the process with SIGKILL the
+ * N-th time (1-based) execution passes wr_crash_point("name"). Read once; without the
+ * variable a crash point costs one relaxed load.
+ * ---------------------------------------------------------------------------------------- */
+static pthread_once_t crash_once = PTHREAD_ONCE_INIT;
+static char crash_name[64];
+static _Atomic long crash_left;
+
+static void crash_init(void)
+{
+    const char *v = getenv("WEIR_CRASH_AT");
+    if (!v) return;
+    const char *colon = strrchr(v, ':');
+    if (!colon || (size_t)(colon - v) >= sizeof crash_name) return;
+    long n = strtol(colon + 1, NULL, 10);
+    if (n <= 0) return;
+    memcpy(crash_name, v, (size_t)(colon - v));
+    crash_name[colon - v] = 0;
+    atomic_store(&crash_left, n);
+}
+
+void wr_crash_point(const char *name)
+{
+    pthread_once(&crash_once, crash_init);
+    if (atomic_load_explicit(&crash_left, memory_order_relaxed) <= 0) return;
+    if (strcmp(name, crash_name) != 0) return;
+    if (atomic_fetch_sub(&crash_left, 1) == 1) kill(getpid(), SIGKILL);
 }

@@ -208,6 +208,21 @@ static int hook_restore(void *arg, uint64_t uid, uint32_t subtask, uint32_t kgs,
 /* ------------------------------------------------------------------------------------------
  * Uploader thread
  * ---------------------------------------------------------------------------------------- */
+/* Read back what was stored: a store that tore or damaged the write makes the checkpoint
+ * fail now, instead of being found corrupt when a job restores from it. */
+static int verify_stored(wr_store *st, const char *key, const void *data, size_t len, wr_error *err)
+{
+    wr_buf back;
+    wr_buf_init(&back);
+    int rc = wr_storage_get(st, key, &back, err);
+    if (rc == WR_OK && (back.len != len || memcmp(back.ptr, data, len) != 0))
+        rc = wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_EXTERNAL,
+                          "%s/%s reads back differently from what was written (%zu of %zu "
+                          "bytes)",
+                          wr_storage_url(st), key, back.len, len);
+    wr_buf_free(&back);
+    return rc;
+}
 static void *uploader_main(void *arg)
 {
     wr_ckpt_coord *c = arg;
@@ -231,6 +246,8 @@ static void *uploader_main(void *arg)
         if (st && rc == WR_OK) {
             h = XXH3_64bits(u->data.ptr, u->data.len);
             rc = wr_storage_put(st, key.ptr, u->data.ptr, u->data.len, &e);
+            if (rc == WR_OK) rc = verify_stored(st, key.ptr, u->data.ptr, u->data.len, &e);
+            if (rc == WR_OK) wr_crash_point("ckpt.upload");
         } else if (rc != WR_OK) {
             wr_error_set(&e, rc, WR_DOMAIN_INTERNAL, "out of memory");
         }
@@ -469,7 +486,10 @@ static void complete(wr_ckpt_coord *c, pending *p)
     if (rc == WR_OK) rc = wr_ckpt_manifest_encode(&m, &buf);
     char key[128];
     snprintf(key, sizeof key, "%s_manifest", p->prefix);
+    if (rc == WR_OK) wr_crash_point("ckpt.manifest");
     if (rc == WR_OK) rc = wr_storage_put(p->store, key, buf.ptr, buf.len, &e);
+    if (rc == WR_OK) rc = verify_stored(p->store, key, buf.ptr, buf.len, &e);
+    if (rc == WR_OK) wr_crash_point("ckpt.complete");
     wr_buf_free(&buf);
     wr_free(vs);
     wr_free(files);
@@ -674,11 +694,16 @@ static int load_manifest(wr_store *s, const char *prefix, wr_ckpt_manifest *m, w
             uint64_t size = 0;
             wr_buf_clear(&key);
             rc = wr_buf_printf(&key, "%s%s", prefix, f->key);
-            if (rc == WR_OK) rc = wr_storage_size(s, key.ptr, &size, err);
-            if (rc == WR_OK && size != f->size)
+            /* Every byte is checked now, so that a corrupt checkpoint is passed over
+             * here rather than failing the job when a task restores from it. */
+            wr_buf_clear(&data);
+            if (rc == WR_OK) rc = wr_storage_get(s, key.ptr, &data, err);
+            size = data.len;
+            if (rc == WR_OK && (size != f->size || XXH3_64bits(data.ptr, data.len) != f->xxh3))
                 rc = wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_EXTERNAL,
-                                  "%s is %" PRIu64 " bytes, the manifest says %" PRIu64, key.ptr,
-                                  size, f->size);
+                                  "%s: %" PRIu64 " bytes, the manifest says %" PRIu64 " bytes%s",
+                                  key.ptr, size, f->size,
+                                  size == f->size ? " and another checksum" : "");
         }
     if (rc != WR_OK) wr_ckpt_manifest_free(m);
     wr_buf_free(&data);

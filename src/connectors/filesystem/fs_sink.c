@@ -343,6 +343,7 @@ static int fs_sink_checkpoint_done(void *state, wr_op_ctx *ctx, int64_t id, wr_e
     for (uint32_t i = 0; i < s->npending; i++) {
         struct fs_pending *p = &s->pending[i];
         if (rc == WR_OK && p->ckpt && p->ckpt <= id) {
+            if (i) wr_crash_point("fs.commit");
             rc = rename_part(p->tmp, p->final, err);
             if (rc == WR_OK) {
                 wr_free(p->tmp);
