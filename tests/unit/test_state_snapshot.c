@@ -245,6 +245,70 @@ static void test_rescale(void **state)
     wr_buf_free(&f[1]);
 }
 
+/* Flink's ranges: subtask i of par owns [ceil(i*max/par), floor(((i+1)*max-1)/par)]. */
+static void kg_range(uint32_t i, uint32_t par, uint32_t max_par, uint32_t *k0, uint32_t *k1)
+{
+    *k0 = (uint32_t)(((uint64_t)i * max_par + par - 1) / par);
+    *k1 = (uint32_t)((((uint64_t)i + 1) * max_par - 1) / par);
+}
+
+/* nold writers, nnew readers, each reader given all old files: every keyed record read
+ * exactly once overall, every operator record by every reader. */
+static void rescale_case(uint32_t nold, uint32_t nnew)
+{
+    const uint32_t n = 3000, max_par = 128;
+    rec_spec *r = make_recs(n, max_par);
+    for (uint32_t i = 0; i < n; i++)
+        r[i].kg = (uint32_t)(rnd() % max_par);
+    wr_buf f[4];
+    for (uint32_t k = 0; k < nold; k++) {
+        uint32_t k0, k1;
+        kg_range(k, nold, max_par, &k0, &k1);
+        char tag[8];
+        snprintf(tag, sizeof(tag), "T%u", k);
+        wr_buf_init(&f[k]);
+        write_file(r, n, max_par, k0, k1, k % 2 == 0, 2, tag, &f[k]);
+    }
+    uint8_t *seen = calloc(n, 1);
+    uint32_t total = 0;
+    for (uint32_t p = 0; p < nnew; p++) {
+        uint32_t k0, k1;
+        kg_range(p, nnew, max_par, &k0, &k1);
+        wr_snap_reader *rd;
+        wr_error err;
+        assert_int_equal(wr_snap_reader_new(max_par, k0, k1, &rd, &err), WR_OK);
+        for (uint32_t k = 0; k < nold; k++)
+            assert_int_equal(wr_snap_reader_add(rd, f[k].ptr, f[k].len, "old", &err), WR_OK);
+        total += read_all(rd, r, n, seen, k0, k1);
+        wr_snap_rec rec;
+        for (uint32_t k = 0; k < nold; k++) {
+            char want[16];
+            int len = snprintf(want, sizeof(want), "T%u-op-1", k);
+            assert_int_equal(wr_snap_next_op(rd, "source", &rec, &err), 1);
+            assert_int_equal(rec.vlen, (uint32_t)len);
+            assert_memory_equal(rec.val, want, (size_t)len);
+        }
+        assert_int_equal(wr_snap_next_op(rd, "source", &rec, &err), 0);
+        wr_snap_reader_free(rd);
+    }
+    assert_int_equal(total, n);
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(seen[i], 1);
+    free(seen);
+    free(r);
+    for (uint32_t k = 0; k < nold; k++)
+        wr_buf_free(&f[k]);
+}
+
+static void test_rescale_more(void **state)
+{
+    (void)state;
+    rescale_case(4, 2);
+    rescale_case(3, 1);
+    rescale_case(1, 4);
+    rescale_case(4, 3);
+}
+
 /* add must reject the bytes with WR_ECORRUPT, leave the reader usable and leak nothing. */
 static void expect_corrupt(wr_snap_reader *rd, const void *p, size_t len)
 {
@@ -461,9 +525,10 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_empty_and_bad_args),
-        cmocka_unit_test(test_rescale),    cmocka_unit_test(test_corrupt),
-        cmocka_unit_test(test_crafted),    cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_empty_and_bad_args),
+        cmocka_unit_test(test_rescale),        cmocka_unit_test(test_rescale_more),
+        cmocka_unit_test(test_corrupt),        cmocka_unit_test(test_crafted),
+        cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
