@@ -264,7 +264,7 @@ static void rescale_case(uint32_t nold, uint32_t nnew)
     for (uint32_t k = 0; k < nold; k++) {
         uint32_t k0, k1;
         kg_range(k, nold, max_par, &k0, &k1);
-        char tag[8];
+        char tag[16];
         snprintf(tag, sizeof(tag), "T%u", k);
         wr_buf_init(&f[k]);
         write_file(r, n, max_par, k0, k1, k % 2 == 0, 2, tag, &f[k]);
