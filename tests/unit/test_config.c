@@ -1,5 +1,6 @@
 /* test_config.c - the settings table: defaults, typed parsing, bounds, unknown keys with
- * suggestions, environment overrides, reset, and the generated documentation. */
+ * suggestions, environment overrides, reset, the generated documentation and the SET;
+ * listing. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -86,13 +87,46 @@ static void test_doc(void **state)
     wr_buf_free(&b);
 }
 
+/* What SET; prints: one 'key = value' line per setting, in table order, values as set. */
+static void test_dump(void **state)
+{
+    (void)state;
+    wr_config *c = NULL;
+    wr_error err = {0};
+    assert_int_equal(wr_config_new(&c, &err), WR_OK);
+    assert_int_equal(wr_config_set(c, "parallelism.default", "3", &err), WR_OK);
+    assert_int_equal(wr_config_set(c, "pipeline.auto-watermark-interval", "1 s", &err), WR_OK);
+    wr_buf b;
+    wr_buf_init(&b);
+    assert_int_equal(wr_config_dump(c, &b), WR_OK);
+    assert_non_null(strstr(b.ptr, "parallelism.default = 3\n"));
+    assert_non_null(strstr(b.ptr, "pipeline.auto-watermark-interval = 1 s\n"));
+    assert_non_null(strstr(b.ptr, "log.level = info\n"));
+    const char *line = b.ptr;
+    size_t n = 0;
+    for (; wr_settings[n].key; n++) {
+        size_t kl = strlen(wr_settings[n].key);
+        assert_memory_equal(line, wr_settings[n].key, kl);
+        assert_memory_equal(line + kl, " = ", 3);
+        line = strchr(line, '\n');
+        assert_non_null(line);
+        line++;
+    }
+    assert_string_equal(line, "");
+    assert_int_equal(wr_config_reset(c, "parallelism.default", &err), WR_OK);
+    wr_buf_clear(&b);
+    assert_int_equal(wr_config_dump(c, &b), WR_OK);
+    assert_non_null(strstr(b.ptr, "parallelism.default = 1\n"));
+    wr_buf_free(&b);
+    wr_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_set_and_errors),
-        cmocka_unit_test(test_environment),
-        cmocka_unit_test(test_doc),
+        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_set_and_errors),
+        cmocka_unit_test(test_environment), cmocka_unit_test(test_doc),
+        cmocka_unit_test(test_dump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
