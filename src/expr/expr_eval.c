@@ -897,6 +897,18 @@ static int exec(wr_expr_ctx *c, const wr_expr_insn *I)
         break;
     case WR_OP_TYPEOF:
         return wr_expr_fail(c, WR_EINTERNAL, "internal: TYPEOF reached the evaluator");
+    case WR_OP_RAISE: {
+        /* Any active row fails; none: the result is all NULL. */
+        for (uint32_t w = 0; w < c->nw; w++) {
+            if (mask_word(c, I->mask, w)) {
+                const wr_vec *M = wr_expr_arg(c, I, 1);
+                const wr_strv *sv = &WR_VEC_STR(M)[0];
+                return wr_expr_fail(c, WR_EINVAL, "%.*s", (int)sv->len, sv->ptr);
+            }
+            D->validity[w] = 0;
+        }
+        return 0;
+    }
 
     case WR_OP_CONCAT:
     case WR_OP_CONCAT_WS:

@@ -1082,6 +1082,19 @@ static wr_expr *bind_current_watermark(bctx *b, wr_expr **args, uint32_t n)
     return e;
 }
 
+/* $RAISE(x, 'message'): fails with the message on every row that reaches it (it is meant for
+ * a CASE branch, where only the rows taking the branch evaluate it); typed as x. The planner
+ * uses it for table.exec.sink.not-null-enforcer = ERROR. Not a Flink function: its name
+ * cannot be written unquoted. */
+static wr_expr *bind_raise(bctx *b, wr_expr **args, uint32_t n)
+{
+    if (args[1]->kind != WR_EK_LIT || !wr_type_is_string(&args[1]->type) || args[1]->val.is_null)
+        return type_error(b, args, n);
+    wr_expr *e = mk(b, WR_OP_RAISE, with_null(args[0]->type, true), args, 2);
+    if (e) e->flags |= WR_EF_NONDET | WR_EF_CAN_FAIL;
+    return e;
+}
+
 /* ------------------------------------------------------------------------------------------
  * The registry
  * ---------------------------------------------------------------------------------------- */
@@ -1259,6 +1272,7 @@ static const wr_fndef fndefs[] = {
     OPF("CURRENT_TIME", bind_now, WR_NOW_TIME, 0, 0, "CURRENT_TIME"),
     OPF("LOCALTIME", bind_now, WR_NOW_TIME, 0, 0, "LOCALTIME"),
     OPF("CURRENT_WATERMARK", bind_current_watermark, 0, 1, 1, "CURRENT_WATERMARK(rowtime)"),
+    OPF("$RAISE", bind_raise, 0, 2, 2, "$RAISE(x, 'message'), internal"),
 };
 
 static const wr_fndef *find_fn(const char *name)

@@ -160,7 +160,8 @@ struct wr_expr {
     X(OP_TIMESTAMPADD, WR_OPF_PROP)                                                                \
     X(OP_TIMESTAMPDIFF, WR_OPF_PROP)                                                               \
     X(OP_NOW, 0)                                                                                   \
-    X(OP_TYPEOF, 0)
+    X(OP_TYPEOF, 0)                                                                                \
+    X(OP_RAISE, 0)
 
 typedef enum wr_expr_op {
 #define WR_X_OP(name, flags) WR_##name,

@@ -1795,8 +1795,13 @@ static bool numeric_widens(const wr_type *from, const wr_type *to)
            to->scale >= from->scale;
 }
 
-/* Whether a query column of type from may be written into a sink column of type to
- * (Flink's implicit casts; nullability is not checked here except for untyped NULLs). */
+/* Whether a query column of type from may be written into a sink column of type to: Flink's
+ * implicit casts (LogicalTypeCasts.supportsImplicitCast). Numbers widen; CHAR goes into
+ * VARCHAR, BINARY into VARBINARY; every other type only into the same type root (any
+ * precision: TIMESTAMP(6) into TIMESTAMP(3), but TIMESTAMP into TIMESTAMP_LTZ needs a CAST,
+ * as DATE into TIMESTAMP and a year-month into a day-time interval do); ARRAY, MAP and ROW
+ * element-wise (ROW by position, the same number of fields). Nullability is left to the
+ * NOT NULL enforcer, except for untyped NULLs. */
 static bool assignable(const wr_type *from, const wr_type *to)
 {
     if (from->id == WR_TYPE_NULL) return to->nullable;
@@ -1806,11 +1811,31 @@ static bool assignable(const wr_type *from, const wr_type *to)
         return to->id == WR_TYPE_VARCHAR || from->id == WR_TYPE_CHAR;
     if (wr_type_is_binary(from) && wr_type_is_binary(to))
         return to->id == WR_TYPE_VARBINARY || from->id == WR_TYPE_BINARY;
-    bool ft = from->id == WR_TYPE_TIMESTAMP || from->id == WR_TYPE_TIMESTAMP_LTZ;
-    bool tt = to->id == WR_TYPE_TIMESTAMP || to->id == WR_TYPE_TIMESTAMP_LTZ;
-    if (ft && tt) return true;
-    if (from->id == to->id) return true; /* TIME(p), intervals, nested types */
-    return false;
+    if (from->id != to->id) return false;
+    switch ((wr_type_id)from->id) {
+    case WR_TYPE_ARRAY:
+        return from->elem && to->elem && assignable(from->elem, to->elem);
+    case WR_TYPE_MAP:
+        return from->elem && to->elem && from->value && to->value &&
+               assignable(from->elem, to->elem) && assignable(from->value, to->value);
+    case WR_TYPE_ROW:
+        if (from->nfields != to->nfields) return false;
+        for (uint32_t i = 0; i < from->nfields; i++)
+            if (!assignable(&from->fields[i].type, &to->fields[i].type)) return false;
+        return true;
+    default:
+        return true; /* TIME(p), TIMESTAMP(p), TIMESTAMP_LTZ(p), DATE, intervals */
+    }
+}
+
+/* Where query column k of an INSERT was written: its select item when the list has no `*`
+ * up to it, else the query. */
+static wr_sql_pos query_col_pos(const wr_sql_query *q, uint32_t k)
+{
+    if (q->kind != WR_SQL_Q_SELECT || k >= q->select.nitems) return q->pos;
+    for (uint32_t i = 0; i <= k; i++)
+        if (q->select.items[i].expr->kind == WR_SQL_E_STAR) return q->pos;
+    return q->select.items[k].pos;
 }
 
 wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
@@ -1933,6 +1958,12 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
     const char **names = wr_arena_alloc(a, sizeof(char *) * (nsink + 1));
     if (!proj || !names) return NULL;
     bool identity_ok = !ins->ncols;
+    /* table.exec.sink.not-null-enforcer for nullable values into NOT NULL columns. */
+    bool drop_nulls =
+        wr_config_int(wr_session_config(c->sess), "table.exec.sink.not-null-enforcer") == 1;
+    wr_pexpr **checks = wr_arena_alloc(a, sizeof(wr_pexpr *) * (nsink + 1));
+    uint32_t nchecks = 0;
+    if (!checks) return NULL;
     for (uint32_t i = 0; i < nsink; i++) {
         names[i] = sink_cols[i].name;
         wr_type st = sink_cols[i].type;
@@ -1967,7 +1998,7 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
             wr_type_format(&qf, &b);
             wr_buf_append_c(&b, ", the sink column is ");
             wr_type_format(&sf, &b);
-            wr_pctx_error(c, ins->query->pos, "%s", b.ptr);
+            wr_pctx_error(c, query_col_pos(ins->query, k), "%s", b.ptr);
             wr_buf_free(&b);
             return NULL;
         }
@@ -1985,10 +2016,49 @@ wr_lnode *wr_bind_insert(wr_pctx *c, const wr_sql_insert *ins, uint32_t index)
             }
             identity_ok = false;
         }
+        if (!st.nullable && proj[i]->type.nullable) {
+            wr_error err = {0};
+            wr_pexpr *isnull =
+                wr_px_call(a, drop_nulls ? "IS NOT NULL" : "IS NULL", &proj[i], 1, &err);
+            if (!isnull) return NULL;
+            identity_ok = false;
+            if (drop_nulls) {
+                checks[nchecks++] = isnull;
+                continue;
+            }
+            /* Flink's SinkNotNullEnforcer message. */
+            wr_buf m;
+            wr_buf_init(&m);
+            wr_buf_printf(&m,
+                          "Column '%s' is NOT NULL, however, a null value is being written into "
+                          "it. You can set job configuration "
+                          "'table.exec.sink.not-null-enforcer'='DROP' to suppress this exception "
+                          "and drop such records silently.",
+                          names[i]);
+            wr_type mt = wr_type_not_null(wr_type_varchar(WR_MAX_LENGTH));
+            wr_value mv = {0};
+            mv.s = wr_strv_make(m.ptr, (uint32_t)m.len);
+            wr_pexpr *msg = wr_px_lit(a, mt, &mv);
+            wr_buf_free(&m);
+            wr_pexpr *rargs[2] = {proj[i], msg};
+            wr_pexpr *raise = msg ? wr_px_call(a, "$RAISE", rargs, 2, &err) : NULL;
+            if (!raise) {
+                wr_pctx_error(c, ins->query->pos, "%s", err.msg);
+                return NULL;
+            }
+            proj[i] = wr_px_case(a, &isnull, &raise, 1, proj[i], &err);
+            if (!proj[i]) {
+                wr_pctx_error(c, ins->query->pos, "%s", err.msg);
+                return NULL;
+            }
+        }
     }
     wr_lnode *in = q;
     if (!identity_ok) {
-        in = mk_calc(c, q, NULL, proj, names, nsink);
+        wr_error err = {0};
+        wr_pexpr *filter = nchecks ? wr_px_and(a, checks, nchecks, &err) : NULL;
+        if (nchecks && !filter) return NULL;
+        in = mk_calc(c, q, filter, proj, names, nsink);
         if (!in) return NULL;
     }
     /* The sink must be makeable (options that only a sink checks). */

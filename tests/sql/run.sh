@@ -2,6 +2,7 @@
 # run.sh - the SQL golden tests. Each tests/sql/<case>.sql runs with `weir run` at
 # parallelism 1 and 4, from this directory (input files are data/...), and is compared with
 #   <case>.err         negative case: exit status 2 and exactly these error lines on stderr
+#   <case>.fail        the job fails while running: exit status 1 and this line on stderr
 #   <case>.out         expected print-sink lines
 #   <case>.duckdb.sql  the equivalent batch query, run by the DuckDB oracle
 #                      (tests/oracle/duckdb-query.mjs) at test time; <case>.<id>.duckdb.sql
@@ -114,6 +115,23 @@ run_case() {
             fi
         done
         echo "ok   $name (errors)"
+        passes=$((passes + 1))
+        return
+    fi
+    if [ -f "$here/$name.fail" ]; then
+        # A job that fails while running: exit status 1, its message on stderr.
+        for p in $pars; do
+            (cd "$here" && timeout 120 "$weir" run "$name.sql" --parallelism $p) \
+                >"$tmp/out" 2>"$tmp/err"
+            local st=$?
+            if [ $st != 1 ]; then
+                fail "$name p=$p: exit $st, expected 1"; cat "$tmp/err"; return
+            fi
+            if ! grep -qxF -f "$here/$name.fail" "$tmp/err"; then
+                fail "$name p=$p: the failure message differs"; cat "$tmp/err"; return
+            fi
+        done
+        echo "ok   $name (job failure)"
         passes=$((passes + 1))
         return
     fi

@@ -44,7 +44,7 @@ static void test_type_errors(void **state)
                   "match: different number of columns. Query schema: [customer: STRING] Sink "
                   "schema: [customer: STRING, n: BIGINT]\n");
     expect_errors(PLAN_TABLES "INSERT INTO out_print SELECT customer, ts FROM orders;\n",
-                  "q.sql:7:23: Incompatible types for sink column 'n' at position 1: the "
+                  "q.sql:7:40: Incompatible types for sink column 'n' at position 1: the "
                   "query gives TIMESTAMP(3), the sink column is BIGINT\n");
 }
 
@@ -54,15 +54,15 @@ static void test_sink_assignability(void **state)
     /* Narrowing is rejected (Flink's implicit casts only widen). */
     expect_errors(PLAN_TABLES "INSERT INTO out_print SELECT customer, CAST(1.5 AS DOUBLE) FROM "
                               "orders;\n",
-                  "q.sql:7:23: Incompatible types for sink column 'n' at position 1: the "
+                  "q.sql:7:40: Incompatible types for sink column 'n' at position 1: the "
                   "query gives DOUBLE NOT NULL, the sink column is BIGINT\n");
     expect_errors(PLAN_TABLES "INSERT INTO out_print SELECT customer, CAST(1 AS DECIMAL(20, 0)) "
                               "FROM orders;\n",
-                  "q.sql:7:23: Incompatible types for sink column 'n' at position 1: the "
+                  "q.sql:7:40: Incompatible types for sink column 'n' at position 1: the "
                   "query gives DECIMAL(20, 0) NOT NULL, the sink column is BIGINT\n");
     expect_errors(PLAN_TABLES "INSERT INTO out_print (n, customer) SELECT 1.5e0, customer FROM "
                               "orders;\n",
-                  "q.sql:7:37: Incompatible types for sink column 'n' at position 0: the "
+                  "q.sql:7:44: Incompatible types for sink column 'n' at position 0: the "
                   "query gives DOUBLE NOT NULL, the sink column is BIGINT\n");
     /* Widening is accepted. */
     expect_errors(PLAN_TABLES "INSERT INTO out_print SELECT customer, CAST(amount AS TINYINT) "
@@ -71,6 +71,26 @@ static void test_sink_assignability(void **state)
     expect_errors(PLAN_TABLES "INSERT INTO out_print SELECT CAST(customer AS CHAR(3)), 1 FROM "
                               "orders;\n",
                   "");
+    /* TIMESTAMP and TIMESTAMP_LTZ need a CAST both ways; precisions within a type do not;
+     * nested types element by element. */
+    expect_errors(PLAN_TABLES
+                  "CREATE TABLE o2 (a TIMESTAMP_LTZ(3), b TIMESTAMP(3)) WITH "
+                  "('connector' = 'blackhole');\n"
+                  "INSERT INTO o2 SELECT ts, CAST(ts AS TIMESTAMP(6)) FROM orders;\n"
+                  "INSERT INTO o2 SELECT CAST(ts AS TIMESTAMP_LTZ(3)), "
+                  "CAST(ts AS TIMESTAMP_LTZ(3)) FROM orders;\n"
+                  "INSERT INTO o2 SELECT CAST(ts AS TIMESTAMP_LTZ(6)), ts FROM orders;\n",
+                  "q.sql:8:23: Incompatible types for sink column 'a' at position 0: the query "
+                  "gives TIMESTAMP(3), the sink column is TIMESTAMP_LTZ(3)\n"
+                  "q.sql:9:53: Incompatible types for sink column 'b' at position 1: the query "
+                  "gives TIMESTAMP_LTZ(3), the sink column is TIMESTAMP(3)\n");
+    /* Nullable into NOT NULL is left to the run-time enforcer; an untyped NULL is not. */
+    expect_errors(PLAN_TABLES "CREATE TABLE o3 (a BIGINT NOT NULL) WITH "
+                              "('connector' = 'blackhole');\n"
+                              "INSERT INTO o3 SELECT id FROM orders;\n"
+                              "INSERT INTO o3 SELECT NULL FROM orders;\n",
+                  "q.sql:9:23: Incompatible types for sink column 'a' at position 0: the query "
+                  "gives NULL, the sink column is BIGINT NOT NULL\n");
 }
 
 static void test_current_watermark(void **state)
