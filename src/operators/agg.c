@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AGG_CHUNK 1024
@@ -1491,4 +1492,504 @@ int wr_agg_partial_merge(const wr_agg_layout *l, uint8_t *const *accs, const wr_
         }
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Serialized form (checkpoints)
+ *
+ * wr_agg_encode writes an accumulator as self-contained bytes (no pointers) and
+ * wr_agg_decode rebuilds it for the same layout. All integers are little-endian. Format
+ * version 1:
+ *
+ *   u8 version (= 1)
+ *   then, when the layout owns no memory (!owns_memory): the record image, acc_size bytes,
+ *   every slot at its offset (padding as found in memory); otherwise every slot in layout
+ *   order, nothing after the last one:
+ *     COUNT(*), COUNT, SUM, AVG and non-string MIN/MAX: the slot's bytes (slot->size) as
+ *       laid out in memory, since they hold no pointers:
+ *         COUNT         i64 n
+ *         SUM/AVG int   u64 wrap-around sum, i64 n (non-NULL values)
+ *         SUM FLOAT     f32 sum, 4 padding bytes, i64 n
+ *         SUM/AVG f64   f64 sum, i64 n
+ *         SUM/AVG dec   i128 unscaled sum, i64 n, 8 padding bytes
+ *         MIN/MAX       16-byte value (i64 key in the first 8 bytes, or i128), u8 has (0/1),
+ *                       15 padding bytes; the i64 key of FLOAT/DOUBLE is the order key
+ *     string MIN/MAX: u8 has (0 or 1); when 1: u32 length + bytes
+ *     retractable MIN/MAX (multiset) and COUNT(DISTINCT) (map): u32 count, then count
+ *       entries (value, i64 count > 0) with values strictly ascending in the aggregate's
+ *       order (the map, unordered in memory, is sorted on encode so that equal accumulators
+ *       encode to equal bytes). A value is
+ *         BOOLEAN, integers, temporal types, DECIMAL(p <= 18)   i64 (in the argument's range)
+ *         FLOAT, DOUBLE                                          f64 bits (NaN canonical)
+ *         DECIMAL(p > 18)                                        i128 (16 bytes)
+ *         CHAR, VARCHAR, BINARY, VARBINARY                       u32 length + bytes
+ *
+ * The raw slot images tie version 1 to the slot structs above (LP64, little-endian); a
+ * change to them needs a new version. Decoding checks every length against the bytes left
+ * before reading or allocating, and the invariants the update code relies on (flags 0/1,
+ * counts positive, values ordered and in range); a violation is WR_ECORRUPT.
+ * ---------------------------------------------------------------------------------------- */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the accumulator format is "
+                                                          "little-endian");
+#define AGG_CODEC_VERSION 1
+
+/* A multiset or map value in a form common to encoding and decoding. */
+typedef struct agg_val {
+    int64_t i;
+    wr_i128 x;
+    const char *p;
+    uint32_t len;
+} agg_val;
+
+static bool phys_is_float(wr_phys p)
+{
+    return p == WR_PHYS_F32 || p == WR_PHYS_F64;
+}
+
+static int val_cmp(enum vclass vc, const agg_val *a, const agg_val *b)
+{
+    switch (vc) {
+    case VC_STR:
+        return str_cmp(a->p, a->len, b->p, b->len);
+    case VC_I128:
+        return (a->x > b->x) - (a->x < b->x);
+    case VC_I64:
+        break;
+    }
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static size_t val_size(enum vclass vc)
+{
+    return vc == VC_STR ? 4 : vc == VC_I128 ? 16 : 8; /* strings: plus their bytes */
+}
+
+static uint8_t *put_bytes(uint8_t *w, const void *p, size_t n)
+{
+    if (n) memcpy(w, p, n);
+    return w + n;
+}
+
+static uint8_t *put_val(uint8_t *w, wr_phys ph, enum vclass vc, const agg_val *v)
+{
+    switch (vc) {
+    case VC_STR:
+        w = put_bytes(w, &v->len, 4);
+        return put_bytes(w, v->p, v->len);
+    case VC_I128:
+        return put_bytes(w, &v->x, 16);
+    case VC_I64:
+        break;
+    }
+    if (phys_is_float(ph)) {
+        double d = key_dbl(v->i);
+        return put_bytes(w, &d, 8);
+    }
+    return put_bytes(w, &v->i, 8);
+}
+
+static size_t enc_slot_size(const wr_agg_slot *s, const uint8_t *p)
+{
+    enum vclass vc = phys_vclass((wr_phys)s->arg_phys);
+    switch ((enum agg_impl)s->impl) {
+    case IMPL_MINMAX_S: {
+        const acc_mms *a = (const acc_mms *)p;
+        return a->has ? 1 + 4 + (size_t)a->len : 1;
+    }
+    case IMPL_MINMAX_R: {
+        const agg_ms *m = ((const acc_ptr *)p)->p;
+        if (!m) return 4;
+        return 4 + (size_t)m->n * (val_size(vc) + 8) + (vc == VC_STR ? m->str_bytes : 0);
+    }
+    case IMPL_COUNT_DISTINCT: {
+        const agg_dmap *m = ((const acc_ptr *)p)->p;
+        if (!m) return 4;
+        return 4 + wr_htab_count(&m->h) * (val_size(vc) + 8) + (vc == VC_STR ? m->key_bytes : 0);
+    }
+    default:
+        return s->size;
+    }
+}
+
+typedef struct dm_item {
+    agg_val v;
+    int64_t cnt;
+} dm_item;
+
+static int dm_item_cmp_i64(const void *a, const void *b)
+{
+    return val_cmp(VC_I64, &((const dm_item *)a)->v, &((const dm_item *)b)->v);
+}
+static int dm_item_cmp_i128(const void *a, const void *b)
+{
+    return val_cmp(VC_I128, &((const dm_item *)a)->v, &((const dm_item *)b)->v);
+}
+static int dm_item_cmp_str(const void *a, const void *b)
+{
+    return val_cmp(VC_STR, &((const dm_item *)a)->v, &((const dm_item *)b)->v);
+}
+
+/* The map's entries in ascending value order (the hash table has none). */
+static int enc_dmap(const wr_agg_slot *s, agg_dmap *m, uint8_t **wp)
+{
+    enum vclass vc = phys_vclass((wr_phys)s->arg_phys);
+    uint32_t n = (uint32_t)wr_htab_count(&m->h);
+    dm_item *items = n ? wr_malloc((size_t)n * sizeof(*items)) : NULL;
+    if (n && !items) return WR_ENOMEM;
+    wr_htab_iter it;
+    const void *key;
+    size_t len;
+    void **val;
+    uint32_t k = 0;
+    wr_htab_iter_init(&m->h, &it);
+    while (wr_htab_iter_next(&it, &key, &len, &val)) {
+        WR_ASSERT(k < n);
+        dm_item *d = &items[k++];
+        memset(d, 0, sizeof(*d));
+        if (vc == VC_STR) {
+            d->v.p = key;
+            d->v.len = (uint32_t)len;
+        } else if (vc == VC_I128) {
+            memcpy(&d->v.x, key, sizeof(d->v.x));
+        } else {
+            memcpy(&d->v.i, key, sizeof(d->v.i));
+        }
+        d->cnt = (int64_t)(intptr_t)*val;
+    }
+    WR_ASSERT(k == n);
+    if (n > 1)
+        qsort(items, n, sizeof(*items),
+              vc == VC_STR    ? dm_item_cmp_str
+              : vc == VC_I128 ? dm_item_cmp_i128
+                              : dm_item_cmp_i64);
+    uint8_t *w = put_bytes(*wp, &n, 4);
+    for (uint32_t i = 0; i < n; i++) {
+        w = put_val(w, (wr_phys)s->arg_phys, vc, &items[i].v);
+        w = put_bytes(w, &items[i].cnt, 8);
+    }
+    wr_free(items);
+    *wp = w;
+    return 0;
+}
+
+static int enc_slot(const wr_agg_slot *s, const uint8_t *p, uint8_t **wp)
+{
+    enum vclass vc = phys_vclass((wr_phys)s->arg_phys);
+    uint8_t *w = *wp;
+    switch ((enum agg_impl)s->impl) {
+    case IMPL_MINMAX_S: {
+        const acc_mms *a = (const acc_mms *)p;
+        *w++ = a->has ? 1 : 0;
+        if (a->has) {
+            w = put_bytes(w, &a->len, 4);
+            w = put_bytes(w, a->p, a->len);
+        }
+        break;
+    }
+    case IMPL_MINMAX_R: {
+        const agg_ms *m = ((const acc_ptr *)p)->p;
+        uint32_t n = m ? m->n : 0;
+        w = put_bytes(w, &n, 4);
+        for (uint32_t i = 0; i < n; i++) {
+            const ms_ent *e = &m->e[i];
+            agg_val v = {.i = e->v.i};
+            if (vc == VC_STR) {
+                v.p = e->v.s.p;
+                v.len = e->v.s.len;
+            } else if (vc == VC_I128) {
+                v.x = e->v.x;
+            }
+            w = put_val(w, (wr_phys)s->arg_phys, vc, &v);
+            w = put_bytes(w, &e->cnt, 8);
+        }
+        break;
+    }
+    case IMPL_COUNT_DISTINCT: {
+        agg_dmap *m = ((const acc_ptr *)p)->p;
+        if (m) return enc_dmap(s, m, wp);
+        uint32_t n = 0;
+        w = put_bytes(w, &n, 4);
+        break;
+    }
+    default:
+        w = put_bytes(w, p, s->size);
+        break;
+    }
+    *wp = w;
+    return 0;
+}
+
+int wr_agg_encode(const wr_agg_layout *l, const uint8_t *acc, wr_buf *out)
+{
+    size_t need = 1 + (size_t)l->acc_size;
+    if (l->owns_memory) {
+        need = 1;
+        for (uint32_t a = 0; a < l->naggs; a++)
+            need += enc_slot_size(&l->slots[a], acc + l->slots[a].offset);
+    }
+    int rc = wr_buf_reserve(out, need);
+    if (rc < 0) return rc;
+    uint8_t *w0 = (uint8_t *)out->ptr + out->len, *w = w0;
+    *w++ = AGG_CODEC_VERSION;
+    if (!l->owns_memory) {
+        w = put_bytes(w, acc, l->acc_size);
+    } else {
+        for (uint32_t a = 0; a < l->naggs; a++)
+            if ((rc = enc_slot(&l->slots[a], acc + l->slots[a].offset, &w)) < 0) return rc;
+    }
+    WR_ASSERT((size_t)(w - w0) == need);
+    out->len += need;
+    out->ptr[out->len] = '\0';
+    return 0;
+}
+
+/* Decoding: a cursor over the input that never moves past its end. */
+typedef struct agg_rd {
+    const uint8_t *p, *end;
+} agg_rd;
+
+static bool rd_take(agg_rd *r, size_t n, const uint8_t **out)
+{
+    if ((size_t)(r->end - r->p) < n) return false;
+    *out = r->p;
+    r->p += n;
+    return true;
+}
+
+static bool rd_copy(agg_rd *r, void *dst, size_t n)
+{
+    const uint8_t *q;
+    if (!rd_take(r, n, &q)) return false;
+    memcpy(dst, q, n);
+    return true;
+}
+
+/* A VC_I64 value as the update code would have stored it for an argument of type ph. */
+static bool key_valid(wr_phys ph, int64_t k)
+{
+    switch (ph) {
+    case WR_PHYS_U8:
+        return k >= 0 && k <= UINT8_MAX;
+    case WR_PHYS_I8:
+        return k >= INT8_MIN && k <= INT8_MAX;
+    case WR_PHYS_I16:
+        return k >= INT16_MIN && k <= INT16_MAX;
+    case WR_PHYS_I32:
+        return k >= INT32_MIN && k <= INT32_MAX;
+    case WR_PHYS_F32:
+    case WR_PHYS_F64: {
+        double d = key_dbl(k);
+        if (dbl_key(d) != k) return false; /* a NaN other than the canonical one */
+        return ph == WR_PHYS_F64 || d != d || (double)(float)d == d;
+    }
+    default:
+        return true;
+    }
+}
+
+/* One multiset/map value; strings point into the input. NULL or what is wrong. */
+static const char *rd_val(agg_rd *r, wr_phys ph, enum vclass vc, agg_val *v)
+{
+    memset(v, 0, sizeof(*v));
+    switch (vc) {
+    case VC_STR: {
+        const uint8_t *q;
+        if (!rd_copy(r, &v->len, 4)) return "truncated string length";
+        if (!rd_take(r, v->len, &q)) return "string longer than the bytes left";
+        v->p = (const char *)q;
+        return NULL;
+    }
+    case VC_I128:
+        return rd_copy(r, &v->x, 16) ? NULL : "truncated value";
+    case VC_I64:
+        break;
+    }
+    if (phys_is_float(ph)) {
+        double d, back;
+        if (!rd_copy(r, &d, 8)) return "truncated value";
+        v->i = dbl_key(d);
+        back = key_dbl(v->i);
+        if (memcmp(&back, &d, sizeof(d)) != 0) return "non-canonical NaN";
+    } else if (!rd_copy(r, &v->i, 8)) {
+        return "truncated value";
+    }
+    return key_valid(ph, v->i) ? NULL : "value out of the argument type's range";
+}
+
+/* Entry count of a multiset or map, checked against the bytes left. */
+static const char *rd_count(agg_rd *r, enum vclass vc, uint32_t *n)
+{
+    if (!rd_copy(r, n, 4)) return "truncated entry count";
+    if (*n > (size_t)(r->end - r->p) / (val_size(vc) + 8)) return "more entries than bytes left";
+    return NULL;
+}
+
+static const char *rd_entry(agg_rd *r, wr_phys ph, enum vclass vc, uint32_t i, agg_val *prev,
+                            agg_val *v, int64_t *cnt)
+{
+    const char *why = rd_val(r, ph, vc, v);
+    if (why) return why;
+    if (!rd_copy(r, cnt, 8)) return "truncated entry count";
+    if (*cnt <= 0) return "entry count not positive";
+    if (i > 0 && val_cmp(vc, prev, v) >= 0) return "values not strictly ascending";
+    *prev = *v;
+    return NULL;
+}
+
+static int dec_ms(const wr_agg_slot *s, agg_rd *r, acc_ptr *a, wr_mem_owner *mem, const char **why)
+{
+    const wr_phys ph = (wr_phys)s->arg_phys;
+    const enum vclass vc = phys_vclass(ph);
+    uint32_t n;
+    if ((*why = rd_count(r, vc, &n))) return WR_ECORRUPT;
+    if (n == 0) return 0;
+    agg_ms *m = wr_calloc_owned(mem, 1, sizeof(*m));
+    if (!m) return WR_ENOMEM;
+    a->p = m; /* from here on wr_agg_destroy frees what was built */
+    if (!(m->e = wr_malloc_owned(mem, (size_t)n * sizeof(ms_ent)))) return WR_ENOMEM;
+    m->cap = n;
+    agg_val prev = {0}, v;
+    for (uint32_t i = 0; i < n; i++) {
+        ms_ent *e = &m->e[m->n];
+        memset(e, 0, sizeof(*e));
+        if ((*why = rd_entry(r, ph, vc, i, &prev, &v, &e->cnt))) return WR_ECORRUPT;
+        if (vc == VC_STR) {
+            if (v.len && !(e->v.s.p = wr_malloc_owned(mem, v.len))) return WR_ENOMEM;
+            if (v.len) memcpy(e->v.s.p, v.p, v.len);
+            e->v.s.len = v.len;
+            m->str_bytes += v.len;
+        } else if (vc == VC_I128) {
+            e->v.x = v.x;
+        } else {
+            e->v.i = v.i;
+        }
+        m->n++;
+    }
+    return 0;
+}
+
+static int dec_dmap(const wr_agg_slot *s, agg_rd *r, acc_ptr *a, wr_mem_owner *mem,
+                    const char **why)
+{
+    const wr_phys ph = (wr_phys)s->arg_phys;
+    const enum vclass vc = phys_vclass(ph);
+    uint32_t n;
+    if ((*why = rd_count(r, vc, &n))) return WR_ECORRUPT;
+    if (n == 0) return 0;
+    agg_dmap *m = wr_calloc_owned(mem, 1, sizeof(*m));
+    if (!m) return WR_ENOMEM;
+    wr_htab_init(&m->h, mem);
+    a->p = m;
+    agg_val prev = {0}, v;
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t cnt;
+        if ((*why = rd_entry(r, ph, vc, i, &prev, &v, &cnt))) return WR_ECORRUPT;
+        const void *key = vc == VC_STR    ? (const void *)v.p
+                          : vc == VC_I128 ? (const void *)&v.x
+                                          : (const void *)&v.i;
+        size_t len = vc == VC_STR ? v.len : val_size(vc);
+        bool ins;
+        void **slot = wr_htab_upsert(&m->h, wr_hash_bytes(key, len), key, len, &ins);
+        if (!slot) return WR_ENOMEM;
+        WR_ASSERT(ins); /* values are strictly ascending, hence distinct */
+        *slot = (void *)(intptr_t)cnt;
+        m->key_bytes += len;
+    }
+    return 0;
+}
+
+static int dec_mms(agg_rd *r, acc_mms *a, wr_mem_owner *mem, const char **why)
+{
+    uint8_t has;
+    uint32_t len;
+    const uint8_t *q;
+    if (!rd_copy(r, &has, 1)) return *why = "truncated flag", WR_ECORRUPT;
+    if (has > 1) return *why = "flag not 0 or 1", WR_ECORRUPT;
+    if (!has) return 0;
+    if (!rd_copy(r, &len, 4)) return *why = "truncated string length", WR_ECORRUPT;
+    if (!rd_take(r, len, &q)) return *why = "string longer than the bytes left", WR_ECORRUPT;
+    return mms_set(a, (const char *)q, len, mem);
+}
+
+/* Invariants of a plain slot image: MIN/MAX flags are 0 or 1 and values in range. */
+static const char *check_plain(const wr_agg_slot *s, const uint8_t *p)
+{
+    if (s->impl != IMPL_MINMAX) return NULL;
+    const acc_mm *a = (const acc_mm *)p;
+    if (a->has > 1) return "flag not 0 or 1";
+    if (a->has && s->arg_phys != WR_PHYS_I128 && !key_valid((wr_phys)s->arg_phys, a->v.i))
+        return "value out of the argument type's range";
+    return NULL;
+}
+
+int wr_agg_decode(const wr_agg_layout *l, const uint8_t *p, size_t n, uint8_t *acc,
+                  wr_mem_owner *mem, wr_error *err)
+{
+    agg_rd r = {p, p};
+    const char *why = NULL;
+    uint32_t a = l->naggs; /* the aggregate being decoded, for the message */
+    int rc = WR_ECORRUPT;
+    wr_agg_init(l, acc);
+    if (n == 0) {
+        why = "no bytes";
+        goto fail;
+    }
+    r.end = p + n;
+    if (p[0] != AGG_CODEC_VERSION) {
+        why = "unknown format version";
+        goto fail;
+    }
+    r.p++;
+    if (!l->owns_memory) {
+        if (n - 1 != l->acc_size) {
+            why = "length does not match the layout";
+            goto fail;
+        }
+        memcpy(acc, r.p, l->acc_size);
+        for (a = 0; a < l->naggs; a++) {
+            r.p = p + 1 + l->slots[a].offset;
+            if ((why = check_plain(&l->slots[a], acc + l->slots[a].offset))) goto fail;
+        }
+        return 0;
+    }
+    for (a = 0; a < l->naggs; a++) {
+        const wr_agg_slot *s = &l->slots[a];
+        uint8_t *sp = acc + s->offset;
+        switch ((enum agg_impl)s->impl) {
+        case IMPL_MINMAX_S:
+            rc = dec_mms(&r, (acc_mms *)sp, mem, &why);
+            break;
+        case IMPL_MINMAX_R:
+            rc = dec_ms(s, &r, (acc_ptr *)sp, mem, &why);
+            break;
+        case IMPL_COUNT_DISTINCT:
+            rc = dec_dmap(s, &r, (acc_ptr *)sp, mem, &why);
+            break;
+        default:
+            rc = rd_copy(&r, sp, s->size) ? 0 : WR_ECORRUPT;
+            if (rc < 0)
+                why = "truncated slot";
+            else if ((why = check_plain(s, sp)))
+                rc = WR_ECORRUPT;
+            break;
+        }
+        if (rc < 0) goto fail;
+    }
+    if (r.p != r.end) {
+        rc = WR_ECORRUPT;
+        why = "bytes after the last aggregate";
+        goto fail;
+    }
+    return 0;
+fail:
+    wr_agg_destroy(l, acc);
+    wr_agg_init(l, acc);
+    if (rc == WR_ENOMEM) return nomem(err);
+    if (a < l->naggs)
+        return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                            "corrupt accumulator bytes: aggregate %u (%s): %s at byte %zu of %zu",
+                            a, wr_agg_kind_name(l->slots[a].spec.kind), why, (size_t)(r.p - p), n);
+    return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                        "corrupt accumulator bytes: %s at byte %zu of %zu", why, (size_t)(r.p - p),
+                        n);
 }

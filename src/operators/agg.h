@@ -153,4 +153,19 @@ int wr_agg_partial_write(const wr_agg_layout *l, const uint8_t *const *accs, uin
 int wr_agg_partial_merge(const wr_agg_layout *l, uint8_t *const *accs, const wr_batch *in,
                          uint32_t col0, wr_mem_owner *mem, wr_error *err);
 
+/* Serialized form for checkpoints; the byte format is documented in agg.c ("Serialized
+ * form"): a version byte, then the record image when the layout owns no memory, else every
+ * slot in order with strings, multisets and maps written as values (u32 counts and lengths,
+ * little-endian, entries in ascending value order).
+ *
+ * Append the accumulator's serialized form to out (self-contained: no pointers). Equal
+ * accumulators give equal bytes. WR_ENOMEM leaves out as it was. */
+int wr_agg_encode(const wr_agg_layout *l, const uint8_t *acc, wr_buf *out);
+/* Rebuild acc (acc_size bytes, overwritten without freeing what it held: pass a fresh or
+ * destroyed record) from bytes p[0..n) written by wr_agg_encode for the same layout; heap
+ * memory is charged to mem. WR_ECORRUPT with a message on malformed bytes, WR_ENOMEM; on
+ * failure nothing is allocated and acc is an empty accumulator. */
+int wr_agg_decode(const wr_agg_layout *l, const uint8_t *p, size_t n, uint8_t *acc,
+                  wr_mem_owner *mem, wr_error *err);
+
 #endif
