@@ -134,6 +134,9 @@ int wr_window_session_keys_check(const uint32_t *partition, uint32_t npartition,
 /* The window aggregation operator (config: wr_window_agg_config). TUMBLE/HOP/CUMULATE are
  * computed on slices, SESSION on merging sessions per key. */
 extern const wr_op_vt wr_window_agg_vt;
+/* The same operator for SESSION windows without checkpoint support (not implemented yet):
+ * planners use it for SESSION so that a checkpointing job says so at start. */
+extern const wr_op_vt wr_session_window_agg_vt;
 
 /* ------------------------------------------------------------------------------------------
  * Stand-alone window TVF: SELECT * FROM TUMBLE/HOP/CUMULATE(...). Output = every input

@@ -414,8 +414,9 @@ static pv translate_window_agg(phys *p, const wr_lnode *n)
     }
     wr_schema_free(is);
     uint32_t par = n->wagg.nkeys ? p->par : 1;
-    pv out =
-        add_op(p, n, "WindowAggregate", &wr_window_agg_vt, cfg, wr_window_agg_config_free, par);
+    const wr_op_vt *vt =
+        cfg->window.kind == WR_WINDOW_SESSION ? &wr_session_window_agg_vt : &wr_window_agg_vt;
+    pv out = add_op(p, n, "WindowAggregate", vt, cfg, wr_window_agg_config_free, par);
     if (out.vertex >= 0 && connect(p, src, out.vertex, par, 0, n->wagg.keys, n->wagg.nkeys) < 0)
         return fail(p, n, "WindowAggregate", NULL);
     return out;

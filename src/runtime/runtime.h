@@ -66,7 +66,9 @@ typedef struct wr_op_vt {
     int (*snapshot)(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err);
     /* After open, before any input, when the job restores: r holds the records of the
      * key groups this instance owns (keyed) and every instance's operator records. The
-     * wr_op_state tables are already loaded; re-register timers that follow from them. */
+     * wr_op_state tables the operator created in open are already loaded; re-register
+     * timers that follow from them. (An operator keeps its keyed state either in
+     * wr_op_state tables or writes and reads it itself with these hooks, not both.) */
     int (*restore)(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err);
     /* Checkpoint `id` completed (every task acknowledged, manifest written): a
      * two-phase-commit sink commits what it pre-committed for checkpoints <= id. */

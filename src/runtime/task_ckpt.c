@@ -254,12 +254,9 @@ int wr_rt_ckpt_restore(wr_rt_task *t)
             if (rc == WR_OK && v->src_vt->restore)
                 rc = v->src_vt->restore(t->src->state, t->src, r, &e);
         } else if (rc == WR_OK) {
-            /* Keyed records the operator never asked for are an error (wr_state_restore
-             * names the table), so an empty state is made to check them. */
-            if (!wr_op_state(c, &e))
-                rc = e.code ? e.code : WR_ENOMEM;
-            else
-                rc = wr_state_restore(c->kstate, r, &e);
+            /* An operator keeps its keyed state either in wr_op_state tables (it created
+             * them in open; the runtime loads them) or writes it itself in its hooks. */
+            if (c->kstate) rc = wr_state_restore(c->kstate, r, &e);
             if (rc == WR_OK && v->op_vt->restore) rc = v->op_vt->restore(c->state, c, r, &e);
         }
         wr_snap_reader_free(r);
