@@ -1265,7 +1265,12 @@ static wr_lnode *bind_select(wr_pctx *c, const wr_sql_select *sel, wr_sql_pos qp
         if (!from.scope) return NULL;
     }
     if (sel->where) {
-        wr_benv env = {.c = c, .scope = from.scope, .clause = "WHERE"};
+        /* FROM a, b: WHERE is the join condition (CURRENT_WATERMARK is refused there). */
+        bool comma_join = from.node->kind == WR_LK_JOIN && from.node->join.pending;
+        wr_benv env = {.c = c,
+                       .scope = from.scope,
+                       .clause =
+                           comma_join ? "the WHERE of FROM a, b (a join condition)" : "WHERE"};
         if (wr_ast_has_agg(sel->where)) {
             wr_pctx_error(c, sel->where->pos,
                           "aggregate functions are not allowed in WHERE (use HAVING)");

@@ -14,3 +14,5 @@ SELECT customer, MAX(CURRENT_WATERMARK(ts)) FROM orders GROUP BY customer;
 SELECT customer, COUNT(*) FILTER (WHERE ts > CURRENT_WATERMARK(ts)) FROM orders GROUP BY customer;
 SELECT COUNT(*) FROM orders GROUP BY CURRENT_WATERMARK(ts);
 SELECT order_id FROM orders WHERE CURRENT_WATERMARK(ts) IS NULL OR ts >= CURRENT_WATERMARK(ts);
+SELECT a.order_id FROM orders AS a, orders AS b
+WHERE a.order_id = b.order_id AND a.ts > CURRENT_WATERMARK(a.ts);
