@@ -171,6 +171,52 @@ static void test_read_directory_in_order(void **state)
     wr_schema_free(s);
 }
 
+/* Metadata columns behind the physical ones (named WR_METADATA_PREFIX + key), filled per
+ * file; an unknown key is refused. */
+static void test_read_metadata(void **state)
+{
+    (void)state;
+    wr_schema *s = wr_schema_new(4);
+    wr_schema_set(s, 0, "id", wr_type_make(WR_TYPE_INT));
+    wr_schema_set(s, 1, "name", wr_type_varchar(WR_MAX_LENGTH));
+    wr_schema_set(s, 2, WR_METADATA_PREFIX "file.name",
+                  wr_type_not_null(wr_type_varchar(WR_MAX_LENGTH)));
+    wr_schema_set(s, 3, WR_METADATA_PREFIX "file.size",
+                  wr_type_not_null(wr_type_make(WR_TYPE_BIGINT)));
+    for (uint32_t batch = 1; batch <= 1024; batch += 1023) {
+        collector c;
+        coll_init(&c);
+        wr_error err;
+        int rc = read_table((const char *[]){"connector", "filesystem", "path", data("fs/dir"),
+                                             "format", "csv", NULL},
+                            s, 1, batch, &c, NULL, &err);
+        if (rc) fail_msg("%s", err.msg);
+        assert_string_equal(c.text.ptr, "1|a|1.csv|8\n2|b|1.csv|8\n3|c|2.csv|4\n4|d,e|b.csv|23\n"
+                                        "5|multi\nline|b.csv|23\n6|z|z.csv|3\n");
+        coll_free(&c);
+    }
+    wr_schema_set(s, 3, WR_METADATA_PREFIX "file.nope", wr_type_make(WR_TYPE_BIGINT));
+    wr_options o = opts_of(
+        (const char *[]){"connector", "filesystem", "path", data("fs/dir"), "format", "csv", NULL});
+    wr_source_def def;
+    wr_error err;
+    assert_int_equal(wr_connector_make_source(&o, s, &def, &err), WR_ECONFIG);
+    assert_non_null(strstr(err.msg, "not a metadata key of connector 'filesystem'"));
+    wr_options_free(&o);
+    wr_schema_free(s);
+    /* The declared keys and their types. */
+    const wr_metadata_def *d =
+        wr_metadata_find(wr_connector_filesystem.readable_metadata, "file.modification-time");
+    assert_non_null(d);
+    wr_type t = wr_metadata_type(d);
+    assert_int_equal(t.id, WR_TYPE_TIMESTAMP_LTZ);
+    assert_int_equal(t.precision, 3);
+    assert_false(t.nullable);
+    assert_null(wr_metadata_find(wr_connector_datagen.readable_metadata, "file.name"));
+    assert_string_equal(wr_metadata_key_of(WR_METADATA_PREFIX "file.path"), "file.path");
+    assert_null(wr_metadata_key_of("file.path"));
+}
+
 static void test_read_json(void **state)
 {
     (void)state;
@@ -639,6 +685,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_directory_in_order),
+        cmocka_unit_test(test_read_metadata),
         cmocka_unit_test(test_read_json),
         cmocka_unit_test(test_read_samples),
         cmocka_unit_test(test_parse_errors),
