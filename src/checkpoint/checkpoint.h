@@ -103,9 +103,12 @@ int wr_ckpt_coord_check_job(wr_ckpt_coord *c, const wr_job *job, wr_error *err);
 const wr_ckpt_hooks *wr_ckpt_coord_hooks(wr_ckpt_coord *c);
 /* Start triggering checkpoints for the running execution x of job. */
 int wr_ckpt_coord_start(wr_ckpt_coord *c, const wr_job *job, wr_job_exec *x, wr_error *err);
-/* Take a savepoint now into dir (NULL: state.savepoints.dir or cfg->dir) and wait for it:
- * on success *path is its directory (caller frees). */
-int wr_ckpt_coord_savepoint(wr_ckpt_coord *c, const char *dir, char **path, wr_error *err);
+/* Take a savepoint now into dir (NULL: cfg->dir) and wait for it: on success *path is its
+ * directory (caller frees). stop: stop the job with it (wr_job_trigger_stop): the sources end
+ * at the savepoint, sinks commit it, and the job finishes; when the savepoint fails the job
+ * still ends (restore from the latest checkpoint then). */
+int wr_ckpt_coord_savepoint(wr_ckpt_coord *c, const char *dir, bool stop, char **path,
+                            wr_error *err);
 /* Stop triggering, finish or abandon what is in flight and join the threads. Call after
  * wr_job_wait returned (or before it, to stop checkpointing a job that goes on). */
 void wr_ckpt_coord_stop(wr_ckpt_coord *c);

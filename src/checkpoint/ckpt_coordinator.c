@@ -35,6 +35,7 @@ typedef struct pending {
     int64_t id;
     bool savepoint, final;
     wr_store *store; /* where its files go (the savepoint's store, or c->store) */
+    bool own_store;  /* store was opened for this savepoint */
     char *prefix;    /* "chk-7/" or "savepoint-7-1700000000000/" */
     int64_t started_us;
     uint32_t acks;
@@ -71,7 +72,7 @@ struct wr_ckpt_coord {
     wr_list uploads;
 
     /* savepoint request */
-    bool sp_requested, sp_running, sp_done;
+    bool sp_requested, sp_running, sp_done, sp_stop;
     char *sp_dir;
     int sp_rc;
     wr_error sp_err;
@@ -304,7 +305,7 @@ static void pending_free(pending *p)
         wr_free(p->files[i].f.key);
     wr_free(p->files);
     wr_free(p->prefix);
-    if (p->store && p->savepoint) wr_storage_close(p->store);
+    if (p->own_store) wr_storage_close(p->store);
     wr_free(p);
 }
 
@@ -334,7 +335,10 @@ static void start_checkpoint(wr_ckpt_coord *c, bool savepoint, bool final)
     if (rc == WR_OK && spdir) {
         wr_store *s = NULL;
         rc = wr_storage_open(spdir, &s, &e);
-        if (rc == WR_OK) p->store = s;
+        if (rc == WR_OK) {
+            p->store = s;
+            p->own_store = true;
+        }
     }
     /* Leftovers of an earlier attempt with this id (a crash before its manifest). */
     if (rc == WR_OK) rc = wr_storage_delete_prefix(p->store, prefix, &e);
@@ -355,7 +359,9 @@ static void start_checkpoint(wr_ckpt_coord *c, bool savepoint, bool final)
     if (savepoint) c->sp_running = true;
     if (!p->failed) {
         wr_mutex_unlock(&c->mu);
-        if (wr_job_trigger_checkpoint(c->x, id) != WR_OK) {
+        int trc = savepoint && c->sp_stop ? wr_job_trigger_stop(c->x, id)
+                                          : wr_job_trigger_checkpoint(c->x, id);
+        if (trc != WR_OK) {
             wr_mutex_lock(&c->mu);
             p->failed = true;
             wr_error_set(&p->err, WR_EINVAL, WR_DOMAIN_INTERNAL, "the job refused the trigger");
@@ -534,6 +540,12 @@ static void fail_current(wr_ckpt_coord *c, pending *p, const char *why)
            p->id, why);
     c->stats.failed++;
     if (p->savepoint) {
+        if (c->sp_stop) {
+            /* The sources have ended; the stopped tasks must not wait for a commit. */
+            wr_mutex_unlock(&c->mu);
+            wr_job_release(c->x);
+            wr_mutex_lock(&c->mu);
+        }
         c->sp_rc = p->err.code ? p->err.code : WR_EIO;
         c->sp_err = p->err;
         if (!p->err.code) wr_error_set(&c->sp_err, WR_EIO, WR_DOMAIN_EXTERNAL, "%s", why);
@@ -820,7 +832,8 @@ int wr_ckpt_coord_start(wr_ckpt_coord *c, const wr_job *job, wr_job_exec *x, wr_
     return WR_OK;
 }
 
-int wr_ckpt_coord_savepoint(wr_ckpt_coord *c, const char *dir, char **path, wr_error *err)
+int wr_ckpt_coord_savepoint(wr_ckpt_coord *c, const char *dir, bool stop, char **path,
+                            wr_error *err)
 {
     *path = NULL;
     wr_mutex_lock(&c->mu);
@@ -833,6 +846,7 @@ int wr_ckpt_coord_savepoint(wr_ckpt_coord *c, const char *dir, char **path, wr_e
     wr_free(c->sp_dir);
     c->sp_dir = dir ? wr_strdup(dir) : NULL;
     c->sp_requested = true;
+    c->sp_stop = stop;
     c->sp_done = false;
     wr_cond_signal(&c->cv);
     while (!c->sp_done && !c->stop)

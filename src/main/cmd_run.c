@@ -163,6 +163,7 @@ typedef struct run_ckpt {
     wr_mutex mu;
     wr_job_exec *x;
     bool stop_requested;
+    bool stop_failed; /* the stop's savepoint failed (the job ended anyway) */
 } run_ckpt;
 
 static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, run_ckpt *rc, wr_job_opts *opts)
@@ -226,17 +227,18 @@ static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, run_ckpt *rc, wr
     return WR_EXIT_OK;
 }
 
-static void take_savepoint(run_ckpt *rc)
+static bool take_savepoint(run_ckpt *rc, bool stop)
 {
     char *path = NULL;
     wr_error err = {0};
-    if (wr_ckpt_coord_savepoint(rc->coord, rc->savepoint_dir, &path, &err) == WR_OK) {
+    if (wr_ckpt_coord_savepoint(rc->coord, rc->savepoint_dir, stop, &path, &err) == WR_OK) {
         wr_log(WR_LOG_INFO, "run", "savepoint written to %s", path);
         fprintf(stderr, "weir: savepoint %s\n", path);
         wr_free(path);
-    } else {
-        wr_log(WR_LOG_ERROR, "run", "savepoint failed: %s", err.msg);
+        return true;
     }
+    wr_log(WR_LOG_ERROR, "run", "savepoint failed: %s", err.msg);
+    return false;
 }
 
 static void *usr1_main(void *arg)
@@ -249,22 +251,20 @@ static void *usr1_main(void *arg)
         int sig = 0;
         if (sigwait(&set, &sig) != 0) continue;
         if (atomic_load(&rc->quit)) break;
-        take_savepoint(rc);
+        take_savepoint(rc, false);
     }
     return NULL;
 }
 
-/* SIGINT/SIGTERM with execution.stop-with-savepoint: savepoint, then stop. */
+/* SIGINT/SIGTERM with execution.stop-with-savepoint: stop the job with a savepoint (the
+ * sources end at it, so nothing after it is emitted; the job then finishes). */
 static void stop_with_savepoint(void *arg)
 {
     run_ckpt *rc = arg;
     /* Held throughout, as wr_main_job_stop does, so the execution stays attached. */
     wr_mutex_lock(&rc->mu);
     rc->stop_requested = true;
-    if (rc->x) {
-        take_savepoint(rc);
-        wr_job_cancel(rc->x);
-    }
+    if (rc->x && !take_savepoint(rc, true)) rc->stop_failed = true;
     wr_mutex_unlock(&rc->mu);
 }
 
@@ -358,6 +358,10 @@ int wr_cmd_run(int argc, char **argv)
     wr_plan_job_free(pj);
     if (rc != WR_OK) {
         wr_main_error("job failed: %s", err.msg);
+        status = WR_EXIT_FAILED;
+    } else if (ck.stop_failed) {
+        wr_main_error("stopped, but the savepoint failed (see the log); restore from the "
+                      "latest checkpoint");
         status = WR_EXIT_FAILED;
     }
 done:

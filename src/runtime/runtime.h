@@ -314,6 +314,11 @@ int wr_job_exec_stats(wr_job_exec *x, wr_job_stats *stats);
 /* Checkpoints (see wr_ckpt_hooks). Trigger: WR_EINVAL unless id is larger than every id
  * triggered before and checkpointing is on. */
 int wr_job_trigger_checkpoint(wr_job_exec *x, int64_t id);
+/* Stop with a savepoint (Flink's "stop"): like a trigger, but every source ends right after
+ * sending this barrier (without the final watermark: windows that are not due do not fire),
+ * and every task, once its snapshot is taken, waits for the checkpoint to complete (its
+ * sinks commit) or for wr_job_release, and then ends. The job then finishes normally. */
+int wr_job_trigger_stop(wr_job_exec *x, int64_t id);
 void wr_job_notify_checkpoint(wr_job_exec *x, int64_t id);
 /* Let parked (finished) tasks close once the final checkpoint is done. */
 void wr_job_release(wr_job_exec *x);

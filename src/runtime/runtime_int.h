@@ -78,6 +78,7 @@ typedef enum wr_rt_msg_kind {
 } wr_rt_msg_kind;
 
 #define WR_RT_END_DRAINED 1u /* END after WR_WATERMARK_MAX (not a cancel) */
+#define WR_RT_BARRIER_STOP 1u /* BARRIER of a stop-with-savepoint: the input ends after it */
 
 typedef struct wr_rt_msg {
     uint32_t kind; /* wr_rt_msg_kind */
@@ -305,6 +306,7 @@ struct wr_rt_task {
     int64_t ck_done;     /* last checkpoint snapshotted (or answered when parked) */
     int64_t ck_align;    /* alignment in progress for this id (> ck_done); 0 = none */
     int64_t ck_notified; /* last checkpoint_done delivered */
+    int64_t ck_stop;     /* snapshotted for this stop-with-savepoint: end after it completes */
     bool parked;         /* finished with checkpointing on: waits for wr_job_release */
     wr_buf *final;       /* parked: the final snapshot per chain vertex (len 0: none) */
     uint32_t nfinal;
@@ -346,8 +348,11 @@ int64_t wr_rt_next_proc_deadline(wr_rt_task *t, int64_t now_mono);
 /* At the start of every step: answer triggers (sources, parked tasks), deliver
  * checkpoint_done, and for a parked task whether it may close now (returns true). */
 int wr_rt_ckpt_step(wr_rt_task *t, bool *release);
-/* A barrier arrived on channel c (operator tasks). */
-int wr_rt_ckpt_barrier(wr_rt_task *t, wr_rt_chan *c, int64_t id);
+/* A barrier arrived on channel c (operator tasks); stop: it is a stop-with-savepoint's. */
+int wr_rt_ckpt_barrier(wr_rt_task *t, wr_rt_chan *c, int64_t id, bool stop);
+/* After a stop-with-savepoint snapshot: the task may end once this returns true (the
+ * savepoint completed and checkpoint_done was delivered, or the job released it). */
+bool wr_rt_ckpt_stop_done(wr_rt_task *t);
 /* Channel c ended: an alignment in progress may be complete now. */
 int wr_rt_ckpt_channel_ended(wr_rt_task *t);
 /* After open: restore every vertex of the chain from the hooks' readers. */
@@ -406,6 +411,7 @@ struct wr_job_exec {
 
     /* checkpoints */
     _Atomic int64_t ck_trigger;  /* highest checkpoint triggered */
+    _Atomic int64_t ck_stop;     /* the trigger that is a stop-with-savepoint (0 = none) */
     _Atomic int64_t ck_complete; /* highest checkpoint completed */
     _Atomic int ck_release;      /* parked tasks may close */
     _Atomic uint32_t nparked;

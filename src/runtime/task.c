@@ -349,10 +349,12 @@ int wr_rt_task_finish_flush(wr_rt_task *t)
         if (r == WR_RT_STEP_WAIT_OUTPUT) return r;
         if (!wr_rt_outputs_flush(t)) return WR_RT_STEP_RERUN;
     }
-    if (t->parked) {
+    if (t->parked || t->ck_stop) {
         bool release;
         if (wr_rt_ckpt_step(t, &release) != WR_OK) return wr_rt_task_abort(t);
-        if (!release) return WR_RT_STEP_WAIT_INPUT;
+        if (t->parked && !release) return WR_RT_STEP_WAIT_INPUT;
+        /* Stopped with a savepoint: sinks commit it before the task ends. */
+        if (!t->parked && !wr_rt_ckpt_stop_done(t)) return WR_RT_STEP_WAIT_INPUT;
     }
     wr_rt_task_close(t);
     return WR_RT_STEP_DONE;
@@ -404,7 +406,7 @@ static int handle_msg(wr_rt_task *t, wr_rt_chan *c, wr_rt_msg *m)
         return rc;
     }
     case WR_RT_MSG_BARRIER:
-        return wr_rt_ckpt_barrier(t, c, m->u.wm);
+        return wr_rt_ckpt_barrier(t, c, m->u.wm, m->flags & WR_RT_BARRIER_STOP);
     }
     return wr_rt_task_error(t, t->tail->name, WR_EINTERNAL, NULL);
 }

@@ -112,11 +112,14 @@ static int maybe_aligned(wr_rt_task *t)
     t->ck_done = id;
     t->ck_align = 0;
     unblock_all(t);
-    return wr_rt_route_control(t, WR_RT_MSG_BARRIER, id, 0);
+    bool stop = id == atomic_load_explicit(&t->x->ck_stop, memory_order_acquire);
+    if (stop) t->ck_stop = id;
+    return wr_rt_route_control(t, WR_RT_MSG_BARRIER, id, stop ? WR_RT_BARRIER_STOP : 0);
 }
 
-int wr_rt_ckpt_barrier(wr_rt_task *t, wr_rt_chan *c, int64_t id)
+int wr_rt_ckpt_barrier(wr_rt_task *t, wr_rt_chan *c, int64_t id, bool stop)
 {
+    (void)stop; /* the execution's ck_stop says the same */
     if (id <= t->ck_done || id < t->ck_align) return WR_OK; /* stale */
     if (id > t->ck_align) {
         /* A newer checkpoint overtakes the alignment in progress (which was aborted). */
@@ -191,8 +194,10 @@ int wr_rt_ckpt_step(wr_rt_task *t, bool *release)
         } else if (t->src && !t->logic_done) {
             snapshot_chain(t, trig);
             t->ck_done = trig;
-            int rc = wr_rt_route_control(t, WR_RT_MSG_BARRIER, trig, 0);
+            bool stop = trig == atomic_load_explicit(&x->ck_stop, memory_order_acquire);
+            int rc = wr_rt_route_control(t, WR_RT_MSG_BARRIER, trig, stop ? WR_RT_BARRIER_STOP : 0);
             if (rc != WR_OK) return rc;
+            if (stop) t->ck_stop = trig; /* the source step ends the input now */
         }
     }
     int64_t done = atomic_load_explicit(&x->ck_complete, memory_order_acquire);
@@ -205,6 +210,13 @@ int wr_rt_ckpt_step(wr_rt_task *t, bool *release)
         (atomic_load_explicit(&x->ck_release, memory_order_acquire) || wr_rt_job_cancelled(x)))
         *release = true;
     return WR_OK;
+}
+
+bool wr_rt_ckpt_stop_done(wr_rt_task *t)
+{
+    wr_job_exec *x = t->x;
+    return !t->ck_stop || t->ck_notified >= t->ck_stop ||
+           atomic_load_explicit(&x->ck_release, memory_order_acquire) || wr_rt_job_failed(x);
 }
 
 int wr_rt_ckpt_park(wr_rt_task *t)
@@ -293,6 +305,15 @@ wr_state *wr_op_state(wr_op_ctx *ctx, wr_error *err)
 bool wr_op_checkpointing(const wr_op_ctx *ctx)
 {
     return wr_rt_ckpt_on(ctx->task->x);
+}
+
+int wr_job_trigger_stop(wr_job_exec *x, int64_t id)
+{
+    if (!x || !wr_rt_ckpt_on(x)) return WR_EINVAL;
+    atomic_store(&x->ck_stop, id);
+    int rc = wr_job_trigger_checkpoint(x, id);
+    if (rc != WR_OK) atomic_store(&x->ck_stop, 0);
+    return rc;
 }
 
 int wr_job_trigger_checkpoint(wr_job_exec *x, int64_t id)

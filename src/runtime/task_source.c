@@ -320,6 +320,11 @@ int wr_rt_source_step(wr_rt_task *t)
     }
     bool release;
     if (wr_rt_ckpt_step(t, &release) != WR_OK) return wr_rt_task_abort(t);
+    if (t->ck_stop) {
+        /* Stop with a savepoint: the barrier is out; the input ends here, undrained. */
+        if (source_end(t, false) != WR_OK) return wr_rt_task_abort(t);
+        return wr_rt_task_finish_flush(t);
+    }
     if (!wr_rt_outputs_flush(t) || !wr_rt_outputs_room(t)) {
         s->blocked = true;
         return wr_rt_wait_outputs(t);
