@@ -335,6 +335,9 @@ uint64_t wr_hash_bytes(const void *p, size_t n);
  * (before a manifest is written), ckpt.complete (manifest written, job not told yet),
  * fs.commit (between two part-file renames of a checkpoint's commit). */
 void wr_crash_point(const char *name);
+/* Fault tests: with WEIR_FAIL_AT="name:N" the N-th pass through wr_fail_point("name") returns
+ * true, once per process. Points: fs.write (the filesystem sink fails a write). */
+bool wr_fail_point(const char *name);
 uint64_t wr_hash_u64(uint64_t x);
 static inline uint64_t wr_hash_combine(uint64_t h, uint64_t v)
 {

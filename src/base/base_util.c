@@ -285,6 +285,34 @@ static void crash_init(void)
     atomic_store(&crash_left, n);
 }
 
+/* WEIR_FAIL_AT="name:N": the N-th pass through wr_fail_point("name") returns true once (the
+ * caller then fails with an "injected failure"), so a restarted job in the same process goes
+ * on. */
+static pthread_once_t fail_once = PTHREAD_ONCE_INIT;
+static char fail_name[64];
+static _Atomic long fail_left;
+
+static void fail_init(void)
+{
+    const char *v = getenv("WEIR_FAIL_AT");
+    if (!v) return;
+    const char *colon = strrchr(v, ':');
+    if (!colon || (size_t)(colon - v) >= sizeof fail_name) return;
+    long n = strtol(colon + 1, NULL, 10);
+    if (n <= 0) return;
+    memcpy(fail_name, v, (size_t)(colon - v));
+    fail_name[colon - v] = 0;
+    atomic_store(&fail_left, n);
+}
+
+bool wr_fail_point(const char *name)
+{
+    pthread_once(&fail_once, fail_init);
+    if (atomic_load_explicit(&fail_left, memory_order_relaxed) <= 0) return false;
+    if (strcmp(name, fail_name) != 0) return false;
+    return atomic_fetch_sub(&fail_left, 1) == 1;
+}
+
 void wr_crash_point(const char *name)
 {
     pthread_once(&crash_once, crash_init);

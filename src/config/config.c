@@ -4,6 +4,7 @@
 #include "config/config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,36 @@ const wr_setting_def wr_settings[] = {
      "Where keyed state lives: hashmap (in memory) or rocksdb (not supported yet)."},
     {"table.exec.state.ttl", WR_SETTING_DURATION, "0 ms", 0, 3650 * US_PER_DAY, NULL, 0,
      "Keyed state not read or written for this long is dropped. 0 keeps state forever."},
+    {"restart-strategy.type", WR_SETTING_STRING, "", 0, 0, NULL, 0,
+     "What `weir run` does when the job fails: none, fixed-delay, failure-rate or "
+     "exponential-delay (restart from the latest checkpoint). Empty: exponential-delay when "
+     "checkpointing is on, none otherwise."},
+    {"restart-strategy.fixed-delay.attempts", WR_SETTING_INT, "1", 0, INT32_MAX, NULL, 0,
+     "fixed-delay: restarts before the job fails for good."},
+    {"restart-strategy.fixed-delay.delay", WR_SETTING_DURATION, "1 s", 0, 365 * US_PER_DAY, NULL, 0,
+     "fixed-delay: wait before each restart."},
+    {"restart-strategy.failure-rate.max-failures-per-interval", WR_SETTING_INT, "1", 1, INT32_MAX,
+     NULL, 0, "failure-rate: failures allowed within one interval."},
+    {"restart-strategy.failure-rate.failure-rate-interval", WR_SETTING_DURATION, "1 min", 1,
+     365 * US_PER_DAY, NULL, 0, "failure-rate: the interval failures are counted over."},
+    {"restart-strategy.failure-rate.delay", WR_SETTING_DURATION, "1 s", 0, 365 * US_PER_DAY, NULL,
+     0, "failure-rate: wait before each restart."},
+    {"restart-strategy.exponential-delay.initial-backoff", WR_SETTING_DURATION, "1 s", 0,
+     365 * US_PER_DAY, NULL, 0, "exponential-delay: wait before the first restart."},
+    {"restart-strategy.exponential-delay.max-backoff", WR_SETTING_DURATION, "1 min", 0,
+     365 * US_PER_DAY, NULL, 0, "exponential-delay: the longest wait."},
+    {"restart-strategy.exponential-delay.backoff-multiplier", WR_SETTING_STRING, "1.5", 0, 0, NULL,
+     0, "exponential-delay: each wait is the previous one times this (>= 1)."},
+    {"restart-strategy.exponential-delay.reset-backoff-threshold", WR_SETTING_DURATION, "1 h", 0,
+     3650 * US_PER_DAY, NULL, 0,
+     "exponential-delay: a job that ran this long before failing starts over from the "
+     "initial backoff and attempt count."},
+    {"restart-strategy.exponential-delay.jitter-factor", WR_SETTING_STRING, "0.1", 0, 0, NULL, 0,
+     "exponential-delay: each wait varies randomly by up to this fraction (0..1)."},
+    {"restart-strategy.exponential-delay.attempts-before-reset-backoff", WR_SETTING_INT,
+     "2147483647", 0, INT32_MAX, NULL, 0,
+     "exponential-delay: restarts before the job fails for good (counted since the last "
+     "reset)."},
     {"weir.worker-threads", WR_SETTING_INT, "0", 0, 1024, NULL, 0,
      "Worker threads that run a job's tasks. 0 means one per CPU core."},
     {"weir.batch-rows", WR_SETTING_INT, "1024", 1, 65536, NULL, 0,

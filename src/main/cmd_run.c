@@ -150,23 +150,29 @@ void wr_main_unload_script(wr_config *cfg, wr_session *sess, char *text)
 /* ------------------------------------------------------------------------------------------
  * Checkpointing for `weir run`: on when execution.checkpointing.interval is set or a
  * checkpoint directory is given (then every 60 s, Managed Flink's default). SIGUSR1 takes a
- * savepoint; with execution.stop-with-savepoint, SIGINT/SIGTERM take one before stopping.
+ * savepoint; with execution.stop-with-savepoint, SIGINT/SIGTERM stop the job with one.
+ *
+ * A job that fails after it started is restarted from its latest checkpoint as the restart
+ * strategy says (Flink's keys and defaults: exponential-delay when checkpointing is on, none
+ * otherwise). Each attempt plans the script afresh.
  * ---------------------------------------------------------------------------------------- */
-typedef struct run_ckpt {
+typedef struct run_ctl {
+    /* the attempt in progress (under mu) */
+    wr_mutex mu;
+    wr_cond cv; /* a stop interrupts the wait before a restart */
     wr_ckpt_coord *coord;
-    wr_ckpt_hooks hooks;
+    wr_job_exec *x;
     const char *savepoint_dir; /* NULL: the checkpoint directory */
+    bool stop_with_savepoint;
+    bool stop_requested;
+    bool stop_failed; /* the stop's savepoint failed (the job ended anyway) */
     wr_thread usr1;
     bool usr1_started;
     _Atomic bool quit;
-    /* stop with savepoint */
-    wr_mutex mu;
-    wr_job_exec *x;
-    bool stop_requested;
-    bool stop_failed; /* the stop's savepoint failed (the job ended anyway) */
-} run_ckpt;
+} run_ctl;
 
-static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, run_ckpt *rc, wr_job_opts *opts)
+static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, wr_ckpt_coord **coord,
+                               wr_job_opts *opts)
 {
     wr_error err = {0};
     const char *dir = wr_config_str(cfg, "state.checkpoints.dir");
@@ -202,24 +208,22 @@ static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, run_ckpt *rc, wr
         .job_name = "weir",
         .plan = wr_plan_job_plan(pj),
     };
-    if (wr_ckpt_coord_new(&cc, &rc->coord, &err) != WR_OK) {
+    if (wr_ckpt_coord_new(&cc, coord, &err) != WR_OK) {
         wr_main_error("checkpointing: %s", err.msg);
         return err.domain == WR_DOMAIN_USER ? WR_EXIT_USAGE : WR_EXIT_FAILED;
     }
     if (restore && *restore) {
         bool found = false;
-        if (wr_ckpt_coord_restore_from(rc->coord, restore, &found, &err) != WR_OK) {
+        if (wr_ckpt_coord_restore_from(*coord, restore, &found, &err) != WR_OK) {
             wr_main_error("--restore %s: %s", restore, err.msg);
             return WR_EXIT_FAILED;
         }
     }
-    if (wr_ckpt_coord_check_job(rc->coord, wr_plan_job_graph(pj), &err) != WR_OK) {
+    if (wr_ckpt_coord_check_job(*coord, wr_plan_job_graph(pj), &err) != WR_OK) {
         wr_main_error("--restore: %s", err.msg);
         return WR_EXIT_USAGE;
     }
-    const char *spd = wr_config_str(cfg, "state.savepoints.dir");
-    rc->savepoint_dir = spd && *spd ? spd : NULL;
-    opts->ckpt = wr_ckpt_coord_hooks(rc->coord);
+    opts->ckpt = wr_ckpt_coord_hooks(*coord);
     opts->compress_snapshots = cc.compress;
     opts->state_ttl_us = wr_config_int(cfg, "table.exec.state.ttl");
     opts->state_backend =
@@ -227,7 +231,7 @@ static int setup_checkpointing(wr_config *cfg, wr_plan_job *pj, run_ckpt *rc, wr
     return WR_EXIT_OK;
 }
 
-static bool take_savepoint(run_ckpt *rc, bool stop)
+static bool take_savepoint(run_ctl *rc, bool stop)
 {
     char *path = NULL;
     wr_error err = {0};
@@ -243,7 +247,7 @@ static bool take_savepoint(run_ckpt *rc, bool stop)
 
 static void *usr1_main(void *arg)
 {
-    run_ckpt *rc = arg;
+    run_ctl *rc = arg;
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
@@ -251,41 +255,188 @@ static void *usr1_main(void *arg)
         int sig = 0;
         if (sigwait(&set, &sig) != 0) continue;
         if (atomic_load(&rc->quit)) break;
-        take_savepoint(rc, false);
+        wr_mutex_lock(&rc->mu);
+        if (rc->coord && rc->x)
+            take_savepoint(rc, false);
+        else
+            wr_log(WR_LOG_WARN, "run", "SIGUSR1: no checkpointing job is running");
+        wr_mutex_unlock(&rc->mu);
     }
     return NULL;
 }
 
-/* SIGINT/SIGTERM with execution.stop-with-savepoint: stop the job with a savepoint (the
- * sources end at it, so nothing after it is emitted; the job then finishes). */
-static void stop_with_savepoint(void *arg)
+/* SIGINT/SIGTERM: cancel the job, or stop it with a savepoint (the sources end at it, so
+ * nothing after it is emitted; the job then finishes). Held under mu throughout, so the
+ * execution stays attached. */
+static void on_stop(void *arg)
 {
-    run_ckpt *rc = arg;
-    /* Held throughout, as wr_main_job_stop does, so the execution stays attached. */
+    run_ctl *rc = arg;
     wr_mutex_lock(&rc->mu);
     rc->stop_requested = true;
-    if (rc->x && !take_savepoint(rc, true)) rc->stop_failed = true;
+    if (rc->x) {
+        if (rc->stop_with_savepoint && rc->coord) {
+            if (!take_savepoint(rc, true)) rc->stop_failed = true;
+        } else {
+            wr_job_cancel(rc->x);
+        }
+    }
+    wr_cond_broadcast(&rc->cv);
     wr_mutex_unlock(&rc->mu);
 }
 
-int wr_cmd_run(int argc, char **argv)
+/* ------------------------------------------------------------------------------------------
+ * Restart strategies (restart-strategy.*)
+ * ---------------------------------------------------------------------------------------- */
+typedef enum { RS_NONE, RS_FIXED, RS_RATE, RS_EXP } rs_type;
 
+typedef struct restarts {
+    rs_type type;
+    int64_t delay_us;                     /* fixed-delay, failure-rate */
+    int64_t attempts;                     /* fixed-delay; exponential: before the backoff resets */
+    int64_t max_failures;                 /* failure-rate */
+    int64_t interval_us;                  /* failure-rate */
+    int64_t initial_us, max_us, reset_us; /* exponential */
+    double multiplier, jitter;
+    /* progress */
+    int64_t restarts_done;
+    int64_t backoff_us;
+    int64_t *fails; /* failure-rate: times of recent failures */
+    uint32_t nfails;
+} restarts;
+
+static int parse_double(const wr_config *cfg, const char *key, double lo, double hi, double *out)
 {
+    const char *v = wr_config_str(cfg, key);
+    char *end = NULL;
+    double d = strtod(v, &end);
+    if (!*v || *end || !(d >= lo && d <= hi)) {
+        wr_main_error("%s: '%s' is not a number in [%g, %g]", key, v, lo, hi);
+        return WR_EXIT_USAGE;
+    }
+    *out = d;
+    return WR_EXIT_OK;
+}
+
+static int restarts_init(const wr_config *cfg, bool checkpointing, restarts *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *t = wr_config_str(cfg, "restart-strategy.type");
+    if (!*t)
+        r->type = checkpointing ? RS_EXP : RS_NONE;
+    else if (!strcmp(t, "none") || !strcmp(t, "off") || !strcmp(t, "disable"))
+        r->type = RS_NONE;
+    else if (!strcmp(t, "fixed-delay") || !strcmp(t, "fixeddelay"))
+        r->type = RS_FIXED;
+    else if (!strcmp(t, "failure-rate") || !strcmp(t, "failurerate"))
+        r->type = RS_RATE;
+    else if (!strcmp(t, "exponential-delay") || !strcmp(t, "exponentialdelay"))
+        r->type = RS_EXP;
+    else {
+        wr_main_error("restart-strategy.type: unknown strategy '%s' (none, fixed-delay, "
+                      "failure-rate or exponential-delay)",
+                      t);
+        return WR_EXIT_USAGE;
+    }
+    r->delay_us = wr_config_int(cfg, r->type == RS_RATE ? "restart-strategy.failure-rate.delay"
+                                                        : "restart-strategy.fixed-delay.delay");
+    r->attempts =
+        wr_config_int(cfg, r->type == RS_EXP ? "restart-strategy.exponential-delay.attempts-before-"
+                                               "reset-backoff"
+                                             : "restart-strategy.fixed-delay.attempts");
+    r->max_failures = wr_config_int(cfg, "restart-strategy.failure-rate.max-failures-per-interval");
+    r->interval_us = wr_config_int(cfg, "restart-strategy.failure-rate.failure-rate-interval");
+    r->initial_us = wr_config_int(cfg, "restart-strategy.exponential-delay.initial-backoff");
+    r->max_us = wr_config_int(cfg, "restart-strategy.exponential-delay.max-backoff");
+    r->reset_us = wr_config_int(cfg, "restart-strategy.exponential-delay.reset-backoff-threshold");
+    r->backoff_us = r->initial_us;
+    if (r->type == RS_EXP &&
+        (parse_double(cfg, "restart-strategy.exponential-delay.backoff-multiplier", 1.0, 1000.0,
+                      &r->multiplier) != WR_EXIT_OK ||
+         parse_double(cfg, "restart-strategy.exponential-delay.jitter-factor", 0.0, 1.0,
+                      &r->jitter) != WR_EXIT_OK))
+        return WR_EXIT_USAGE;
+    return WR_EXIT_OK;
+}
+
+/* The job failed at `now` after running `ran_us`: may it restart, and after how long? */
+static bool restarts_next(restarts *r, int64_t now, int64_t ran_us, int64_t *delay)
+{
+    switch (r->type) {
+    case RS_NONE:
+        return false;
+    case RS_FIXED:
+        if (r->restarts_done >= r->attempts) return false;
+        r->restarts_done++;
+        *delay = r->delay_us;
+        return true;
+    case RS_RATE: {
+        /* At most max_failures failures within any interval. */
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < r->nfails; i++)
+            if (now - r->fails[i] < r->interval_us) r->fails[k++] = r->fails[i];
+        r->nfails = k;
+        int64_t *n = wr_realloc(r->fails, (r->nfails + 1) * sizeof *n);
+        if (!n) return false;
+        r->fails = n;
+        r->fails[r->nfails++] = now;
+        if ((int64_t)r->nfails > r->max_failures) return false;
+        *delay = r->delay_us;
+        return true;
+    }
+    case RS_EXP: {
+        if (ran_us >= r->reset_us) { /* it ran well for long enough: start over */
+            r->backoff_us = r->initial_us;
+            r->restarts_done = 0;
+        }
+        if (r->restarts_done >= r->attempts) return false;
+        r->restarts_done++;
+        double j = r->jitter * ((double)(wr_mono_ns() % 2001) / 1000.0 - 1.0);
+        *delay = (int64_t)((double)r->backoff_us * (1.0 + j));
+        double next = (double)r->backoff_us * r->multiplier;
+        r->backoff_us = next > (double)r->max_us ? r->max_us : (int64_t)next;
+        return true;
+    }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * One attempt: plan the script, start the job (from `restore` when not NULL), wait.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct attempt {
+    int status;  /* exit status of this attempt */
+    bool ran;    /* the job started (a failure then may be restarted) */
+    bool failed; /* it failed after starting */
+    bool checkpointing;
+    int64_t ran_us;
+    wr_error err;
+} attempt;
+
+static void run_attempt(int argc, char **argv, const char *restore, run_ctl *ctl, restarts *rs,
+                        bool first, attempt *a)
+{
+    memset(a, 0, sizeof *a);
     wr_config *cfg;
     wr_session *sess;
     char *text;
-    int status = wr_main_load_script("run", argc, argv, &cfg, &sess, &text);
-    if (status != WR_EXIT_OK || !sess) goto done;
-    wr_main_apply_log_config(cfg);
+    wr_plan_job *pj = NULL;
+    a->status = wr_main_load_script("run", argc, argv, &cfg, &sess, &text);
+    if (a->status != WR_EXIT_OK || !sess) goto done;
+    if (first) wr_main_apply_log_config(cfg);
+    wr_error err = {0};
+    if (restore && wr_config_set(cfg, "execution.savepoint.path", restore, &err) != WR_OK) {
+        wr_main_error("restart: %s", err.msg);
+        a->status = WR_EXIT_FAILED;
+        goto done;
+    }
     if (wr_session_pending(sess) == 0) goto done; /* only DDL, SET, SHOW, ... */
     wr_buf errors;
     wr_buf_init(&errors);
-    wr_plan_job *pj = NULL;
     int n = wr_session_build_job(sess, &pj, &errors);
     if (errors.len) fwrite(errors.ptr, 1, errors.len, stderr);
     wr_buf_free(&errors);
     if (n != 0 || !pj) {
-        status = n < 0 ? WR_EXIT_FAILED : WR_EXIT_USAGE;
+        a->status = n < 0 ? WR_EXIT_FAILED : WR_EXIT_USAGE;
         goto done;
     }
     wr_job_opts opts = {
@@ -293,78 +444,112 @@ int wr_cmd_run(int argc, char **argv)
         .batch_rows = (uint32_t)wr_config_int(cfg, "weir.batch-rows"),
         .channel_batches = (uint32_t)wr_config_int(cfg, "weir.channel-capacity"),
     };
-    wr_error err = {0};
-    wr_job_exec *x = NULL;
-    run_ckpt ck = {.mu = PTHREAD_MUTEX_INITIALIZER};
-    if ((status = setup_checkpointing(cfg, pj, &ck, &opts)) != WR_EXIT_OK) {
-        wr_ckpt_coord_free(ck.coord);
-        wr_plan_job_free(pj);
+    wr_ckpt_coord *coord = NULL;
+    if ((a->status = setup_checkpointing(cfg, pj, &coord, &opts)) != WR_EXIT_OK) {
+        wr_ckpt_coord_free(coord);
         goto done;
     }
-    bool sws = ck.coord && wr_config_bool(cfg, "execution.stop-with-savepoint");
-    if (sws)
-        wr_main_on_stop_signal(stop_with_savepoint, &ck);
-    else
-        wr_main_job_stop_install();
-    if (ck.coord) {
-        /* SIGUSR1 is waited for by its own thread; block it before the job's threads. */
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGUSR1);
-        pthread_sigmask(SIG_BLOCK, &set, NULL);
+    a->checkpointing = coord != NULL;
+    if (first && (a->status = restarts_init(cfg, coord != NULL, rs)) != WR_EXIT_OK) {
+        wr_ckpt_coord_free(coord);
+        goto done;
     }
+    wr_job_exec *x = NULL;
     if (wr_job_start(wr_plan_job_graph(pj), &opts, &x, &err) != WR_OK) {
         wr_main_error("run: %s", err.msg);
-        wr_ckpt_coord_free(ck.coord);
-        wr_plan_job_free(pj);
-        status = err.domain == WR_DOMAIN_USER ? WR_EXIT_USAGE : WR_EXIT_FAILED;
+        wr_ckpt_coord_free(coord);
+        a->status = err.domain == WR_DOMAIN_USER ? WR_EXIT_USAGE : WR_EXIT_FAILED;
         goto done;
     }
-    if (ck.coord) {
-        if (wr_ckpt_coord_start(ck.coord, wr_plan_job_graph(pj), x, &err) != WR_OK) {
-            wr_main_error("run: %s", err.msg);
-            wr_job_fail(x, &err);
-        }
-        if (wr_thread_start(&ck.usr1, "weir-savepoint", usr1_main, &ck) == WR_OK)
-            ck.usr1_started = true;
+    a->ran = true;
+    int64_t t0 = wr_mono_us();
+    if (coord && wr_ckpt_coord_start(coord, wr_plan_job_graph(pj), x, &err) != WR_OK) {
+        wr_main_error("run: %s", err.msg);
+        wr_job_fail(x, &err);
     }
-    if (!wr_plan_job_bounded(pj))
+    if (first && !wr_plan_job_bounded(pj))
         wr_log(WR_LOG_INFO, "run",
                "the job reads an unbounded source: it runs until stopped "
                "(Ctrl-C)");
-    if (sws) {
-        wr_mutex_lock(&ck.mu);
-        ck.x = x;
-        bool stop = ck.stop_requested;
-        wr_mutex_unlock(&ck.mu);
-        if (stop) stop_with_savepoint(&ck); /* the signal came before the job started */
-    } else {
-        wr_main_job_stop_attach(x);
-    }
-    int rc = wr_job_wait(x, NULL, &err);
-    if (sws) {
-        wr_mutex_lock(&ck.mu);
-        ck.x = NULL;
-        wr_mutex_unlock(&ck.mu);
-    } else {
-        wr_main_job_stop_detach();
-    }
-    if (ck.usr1_started) {
-        atomic_store(&ck.quit, true);
-        pthread_kill(ck.usr1.tid, SIGUSR1);
-        wr_thread_join(&ck.usr1);
-    }
-    wr_ckpt_coord_free(ck.coord);
-    wr_plan_job_free(pj);
+    wr_mutex_lock(&ctl->mu);
+    const char *spd = wr_config_str(cfg, "state.savepoints.dir");
+    ctl->savepoint_dir = spd && *spd ? spd : NULL;
+    ctl->stop_with_savepoint = wr_config_bool(cfg, "execution.stop-with-savepoint");
+    ctl->coord = coord;
+    ctl->x = x;
+    bool stop = ctl->stop_requested;
+    wr_mutex_unlock(&ctl->mu);
+    if (stop) on_stop(ctl); /* the signal came before the job started */
+    int rc = wr_job_wait(x, NULL, &a->err);
+    wr_mutex_lock(&ctl->mu);
+    ctl->x = NULL;
+    ctl->coord = NULL;
+    wr_mutex_unlock(&ctl->mu);
+    wr_ckpt_coord_free(coord);
+    a->ran_us = wr_mono_us() - t0;
     if (rc != WR_OK) {
-        wr_main_error("job failed: %s", err.msg);
-        status = WR_EXIT_FAILED;
-    } else if (ck.stop_failed) {
+        a->failed = true;
+        a->status = WR_EXIT_FAILED;
+    } else if (ctl->stop_failed) {
         wr_main_error("stopped, but the savepoint failed (see the log); restore from the "
                       "latest checkpoint");
-        status = WR_EXIT_FAILED;
+        a->status = WR_EXIT_FAILED;
     }
 done:
+    wr_plan_job_free(pj);
     wr_main_unload_script(cfg, sess, text);
-    return status;
+}
+
+int wr_cmd_run(int argc, char **argv)
+{
+    run_ctl ctl = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    wr_cond_init(&ctl.cv);
+    /* Signals are handled by threads of their own; block them before any other thread. */
+    wr_main_on_stop_signal(on_stop, &ctl);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (wr_thread_start(&ctl.usr1, "weir-savepoint", usr1_main, &ctl) == WR_OK)
+        ctl.usr1_started = true;
+
+    restarts rs;
+    memset(&rs, 0, sizeof rs);
+    attempt a;
+    const char *restore = NULL;
+    for (bool first = true;; first = false) {
+        run_attempt(argc, argv, restore, &ctl, &rs, first, &a);
+        if (!a.failed) break;
+        wr_mutex_lock(&ctl.mu);
+        bool stopped = ctl.stop_requested;
+        wr_mutex_unlock(&ctl.mu);
+        int64_t delay = 0;
+        if (stopped || !restarts_next(&rs, wr_mono_us(), a.ran_us, &delay)) {
+            wr_main_error("job failed: %s", a.err.msg);
+            break;
+        }
+        wr_log(WR_LOG_WARN, "run", "job failed: %s; restarting in %.1f s from the %s", a.err.msg,
+               (double)delay / 1e6,
+               a.checkpointing ? "latest checkpoint" : "beginning (no checkpointing)");
+        /* Wait, unless a stop signal comes first. */
+        int64_t until = wr_mono_us() + delay;
+        wr_mutex_lock(&ctl.mu);
+        while (!ctl.stop_requested && wr_cond_wait_until(&ctl.cv, &ctl.mu, until)) {
+        }
+        stopped = ctl.stop_requested;
+        wr_mutex_unlock(&ctl.mu);
+        if (stopped) {
+            wr_main_error("job failed: %s (stopped before restarting)", a.err.msg);
+            break;
+        }
+        restore = a.checkpointing ? "latest" : NULL;
+    }
+    if (ctl.usr1_started) {
+        atomic_store(&ctl.quit, true);
+        pthread_kill(ctl.usr1.tid, SIGUSR1);
+        wr_thread_join(&ctl.usr1);
+    }
+    wr_free(rs.fails);
+    wr_cond_destroy(&ctl.cv);
+    return a.status;
 }

@@ -280,6 +280,9 @@ static int fs_sink_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch
     wr_buf_clear(&s->buf);
     if ((rc = s->cfg->fmt.vt->encode(s->enc, in, 0, in->len, &s->buf, err))) return rc;
     if (s->fd < 0 && (rc = open_part(s, ctx, err))) return rc;
+    if (wr_fail_point("fs.write"))
+        return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,
+                            "filesystem sink: writing '%s': injected failure", s->tmp_path);
     if (wr_conn_write_all(s->fd, s->buf.ptr, s->buf.len) != WR_OK)
         return wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL, "filesystem sink: writing '%s': %s",
                             s->tmp_path, strerror(errno));
