@@ -487,3 +487,129 @@ int wr_session_agg_fire(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
 nomem:
     return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "%s: out of memory", s->name);
 }
+
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records of table "session.acc", one per open session: namespace = the
+ * session's start, key = the encoded group key, value = the key's hash (u64, little-endian;
+ * the hash the input edge partitions by, so it gives the key group and the table slot), the
+ * session's end (i64, little-endian), then the accumulator (wr_agg_encode). Sessions of one
+ * key never intersect, so (start, key) is unique. One operator record "session.done" per
+ * instance: i64 little-endian, every session with end <= it has fired (the fire limit of the
+ * last watermark; all instances see the same watermarks, so a restore takes the largest).
+ * It also decides lateness after a restore, before the sources' watermark catches up.
+ * ---------------------------------------------------------------------------------------- */
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+int wr_session_agg_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w,
+                            wr_error *err)
+{
+    WR_UNUSED(id);
+    sagg *s = state;
+    uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf val;
+    wr_buf_init(&val);
+    int rc = WR_OK;
+    for (uint32_t i = 0; i < s->ss_n && rc == WR_OK; i++) {
+        const wsess *x = &s->ss[i];
+        if (!x->alive) continue;
+        const wtab_ent *e = wr_wtab_ent(&s->keys, x->key);
+        uint8_t hdr[16];
+        put_le64(hdr, e->hash);
+        put_le64(hdr + 8, (uint64_t)x->end);
+        wr_buf_clear(&val);
+        if (wr_buf_append(&val, hdr, sizeof hdr) ||
+            (s->layout->naggs && wr_agg_encode(s->layout, sess_acc(s, i), &val))) {
+            rc = wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "%s: out of memory", s->name);
+            break;
+        }
+        rc = wr_snap_put(w, "session.acc", wr_keygroup_of(e->hash, max_par), x->start,
+                         wr_wtab_key(&s->keys, e), e->key_len, val.ptr, (uint32_t)val.len, err);
+    }
+    wr_buf_free(&val);
+    if (rc != WR_OK) return rc;
+    uint8_t d[8];
+    put_le64(d, (uint64_t)s->done);
+    return wr_snap_put_op(w, "session.done", d, sizeof d, err);
+}
+
+/* Insert a restored session [start, end) of a key into the key's list (ascending start). */
+static int restore_session(sagg *s, const wr_snap_rec *rec, uint64_t h, int64_t end, wr_error *err)
+{
+    int64_t start = rec->ns;
+    if (end <= start)
+        return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                            "%s: bad session in the checkpoint (end before start)", s->name);
+    bool ins;
+    int64_t ki = wr_wtab_upsert(&s->keys, h, rec->key, rec->klen, &ins);
+    if (ki < 0) goto nomem;
+    wtab_ent *ke = wr_wtab_ent(&s->keys, (uint32_t)ki);
+    if (ins) ke->aux = ke->aux2 = NONE;
+    uint32_t prev = NONE, cur = (uint32_t)ke->aux;
+    while (cur != NONE && s->ss[cur].start < start) {
+        prev = cur;
+        cur = s->ss[cur].next;
+    }
+    if ((prev != NONE && s->ss[prev].end >= start) || (cur != NONE && s->ss[cur].start <= end))
+        return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                            "%s: overlapping sessions of one key in the checkpoint", s->name);
+    uint32_t n;
+    int rc = sess_alloc(s, &n);
+    if (rc) return wr_error_set(err, rc, WR_DOMAIN_INTERNAL, "%s: out of memory", s->name);
+    wsess *x = &s->ss[n];
+    x->start = start;
+    x->end = end;
+    x->key = (uint32_t)ki;
+    x->next = cur;
+    ke = wr_wtab_ent(&s->keys, (uint32_t)ki);
+    if (prev == NONE)
+        ke->aux = n;
+    else
+        s->ss[prev].next = n;
+    if (cur == NONE) ke->aux2 = n;
+    if (s->layout->naggs) {
+        rc = wr_agg_decode(s->layout, rec->val + 16, rec->vlen - 16, sess_acc(s, n), s->mem, err);
+        if (rc != WR_OK) return rc;
+    }
+    if (sched_push(s, end, heap_val(s, n))) goto nomem;
+    return WR_OK;
+nomem:
+    return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "%s: out of memory", s->name);
+}
+
+int wr_session_agg_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    WR_UNUSED(ctx);
+    sagg *s = state;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, "session.done", &rec, err)) == 1) {
+        if (rec.vlen != 8)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad session progress record", s->name);
+        int64_t d = (int64_t)get_le64(rec.val);
+        if (d > s->done) s->done = d;
+    }
+    if (rc < 0) return rc;
+    while ((rc = wr_snap_next(r, "session.acc", &rec, err)) == 1) {
+        if (rec.vlen < 16)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad session state record", s->name);
+        rc = restore_session(s, &rec, get_le64(rec.val), (int64_t)get_le64(rec.val + 8), err);
+        if (rc != WR_OK) return rc;
+    }
+    if (rc < 0) return rc;
+    session_publish(s);
+    return WR_OK;
+}

@@ -638,8 +638,8 @@ const wr_op_vt wr_window_agg_vt = {
     .restore = window_agg_restore,
 };
 
-/* SESSION windows through the same code, for jobs that do not checkpoint: checkpointing
- * their state is not implemented yet, so a checkpointing job with one fails at start. */
+/* SESSION windows through the same code; their checkpoint hooks are in op_session.c (the
+ * planner gives every SESSION aggregation this vtable, so its state is always a session's). */
 const wr_op_vt wr_session_window_agg_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "session_window_agg",
@@ -649,4 +649,7 @@ const wr_op_vt wr_session_window_agg_vt = {
     .on_watermark = window_agg_watermark,
     .finish = window_agg_finish,
     .close = window_agg_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = wr_session_agg_snapshot,
+    .restore = wr_session_agg_restore,
 };

@@ -236,5 +236,9 @@ int wr_session_agg_process(void *state, wr_op_ctx *ctx, wr_batch *in, wr_error *
 /* Fire the sessions that watermark wm closes (does not forward wm). */
 int wr_session_agg_fire(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err);
 void wr_session_agg_close(void *state);
+/* Checkpoint hooks of the session implementation (record formats in op_session.c). */
+int wr_session_agg_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w,
+                            wr_error *err);
+int wr_session_agg_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err);
 
 #endif
