@@ -123,4 +123,20 @@ typedef struct wr_ckpt_stats {
 
 void wr_ckpt_coord_stats(wr_ckpt_coord *c, wr_ckpt_stats *out);
 
+/* The last WR_CKPT_HISTORY checkpoints and savepoints that ended (completed or failed), for
+ * status reports: wr_ckpt_coord_history copies up to max of them, newest first, and returns
+ * how many it copied. */
+#define WR_CKPT_HISTORY 16
+typedef struct wr_ckpt_history {
+    int64_t id;
+    bool savepoint;
+    bool completed;      /* false: failed (error says why) */
+    int64_t trigger_ms;  /* wall clock, ms since the epoch */
+    int64_t duration_us; /* trigger to manifest, or to the failure */
+    uint64_t bytes;      /* files stored (all of them when completed) */
+    char error[160];
+} wr_ckpt_history;
+
+uint32_t wr_ckpt_coord_history(wr_ckpt_coord *c, wr_ckpt_history *out, uint32_t max);
+
 #endif

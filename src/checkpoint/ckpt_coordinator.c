@@ -85,6 +85,9 @@ struct wr_ckpt_coord {
     char *rprefix;
 
     wr_ckpt_stats stats;
+    /* the last checkpoints that ended, a ring: hist[(hist_n - 1) % WR_CKPT_HISTORY] newest */
+    wr_ckpt_history hist[WR_CKPT_HISTORY];
+    uint64_t hist_n;
 };
 
 static char *dupstr(const char *s)
@@ -453,6 +456,20 @@ static int vertex_index(const wr_job *job, uint64_t uid)
     return -1;
 }
 
+/* Record the end of checkpoint p in the history ring. mu held. */
+static void history_add(wr_ckpt_coord *c, const pending *p, bool completed, const char *why)
+{
+    wr_ckpt_history *h = &c->hist[c->hist_n++ % WR_CKPT_HISTORY];
+    memset(h, 0, sizeof *h);
+    h->id = p->id;
+    h->savepoint = p->savepoint;
+    h->completed = completed;
+    h->duration_us = wr_mono_us() - p->started_us;
+    h->trigger_ms = wr_wall_ms() - h->duration_us / 1000;
+    h->bytes = p->bytes;
+    if (!completed) snprintf(h->error, sizeof h->error, "%s", why ? why : "failed");
+}
+
 /* Every task acknowledged and every file is stored: write the manifest. mu held; I/O
  * without it. */
 static void complete(wr_ckpt_coord *c, pending *p)
@@ -512,6 +529,7 @@ static void complete(wr_ckpt_coord *c, pending *p)
         c->stats.last_duration_us = dur;
         c->stats.last_bytes = p->bytes;
         c->stats.last_completed_ms = m.completed_ms;
+        history_add(c, p, true, NULL);
         c->failures_in_row = 0;
         if (p->final) c->final_done = true;
         if (p->savepoint) {
@@ -539,6 +557,7 @@ static void fail_current(wr_ckpt_coord *c, pending *p, const char *why)
     wr_log(WR_LOG_WARN, LOG, "%s %" PRId64 " failed: %s", p->savepoint ? "savepoint" : "checkpoint",
            p->id, why);
     c->stats.failed++;
+    history_add(c, p, false, why);
     if (p->savepoint) {
         if (c->sp_stop) {
             /* The sources have ended; the stopped tasks must not wait for a commit. */
@@ -886,6 +905,16 @@ void wr_ckpt_coord_stats(wr_ckpt_coord *c, wr_ckpt_stats *out)
     wr_mutex_lock(&c->mu);
     *out = c->stats;
     wr_mutex_unlock(&c->mu);
+}
+
+uint32_t wr_ckpt_coord_history(wr_ckpt_coord *c, wr_ckpt_history *out, uint32_t max)
+{
+    wr_mutex_lock(&c->mu);
+    uint32_t n = 0;
+    for (uint64_t i = c->hist_n; i > 0 && n < max && c->hist_n - i < WR_CKPT_HISTORY; i--)
+        out[n++] = c->hist[(i - 1) % WR_CKPT_HISTORY];
+    wr_mutex_unlock(&c->mu);
+    return n;
 }
 
 void wr_ckpt_coord_free(wr_ckpt_coord *c)
