@@ -19,6 +19,8 @@
 
 typedef struct wk_part {
     rk_list list;
+    uint64_t phash; /* hash of the partition columns (the key of wk_window.parts) */
+    uint64_t ehash; /* hash the input edge partitions by (checkpointing jobs only, else 0) */
     uint32_t klen;
     uint8_t key[]; /* partition key, for ordering the output */
 } wk_part;
@@ -50,8 +52,12 @@ typedef struct wk_state {
     wr_htab windows; /* (start, end) -> wk_window */
     wr_heap sched;   /* end -> wk_window */
     rk_keys pkeys, skeys;
-    uint64_t *hash;
+    uint64_t *hash, *ehash;
     uint32_t hash_cap;
+    uint32_t *ekeys; /* the input edge's hash columns: partition as configured, ws, we */
+    uint32_t nekeys;
+    bool ckpt;        /* the job checkpoints: compute ehash */
+    int64_t wm_floor; /* restored watermark: rows of windows it closed are late */
     uint64_t seq;
     int64_t rows, nparts;
     wk_window **due;
@@ -200,6 +206,8 @@ static void wk_close(void *state)
     wr_rk_keys_free(&st->skeys);
     wr_rk_out_discard(&st->out);
     wr_free(st->hash);
+    wr_free(st->ehash);
+    wr_free(st->ekeys);
     wr_free(st->due);
     wr_free(st->order);
     wr_free(st->p.part);
@@ -231,6 +239,18 @@ static int wk_open_params(void **state, wr_op_ctx *ctx, const wk_params *p, cons
     st->p.npart = 0;
     for (uint32_t i = 0; i < npart; i++)
         if (part[i] != p->ws_col && part[i] != p->we_col) st->p.part[st->p.npart++] = part[i];
+    /* The planner hashes the input edge by the configured partition columns, then window_start
+     * and window_end: checkpoints file each partition under that hash's key group. */
+    st->wm_floor = WR_WATERMARK_MIN;
+    st->ckpt = wr_op_checkpointing(ctx);
+    if (!(st->ekeys = wr_malloc_owned(st->mem, (npart + 2) * sizeof(uint32_t)))) {
+        wk_close(st);
+        return wr_rk_nomem(ctx, err);
+    }
+    if (npart) memcpy(st->ekeys, part, npart * sizeof(uint32_t));
+    st->ekeys[npart] = p->ws_col;
+    st->ekeys[npart + 1] = p->we_col;
+    st->nekeys = npart + 2;
     if (p->sort == &p->sort1) st->p.sort = &st->p.sort1;
     *state = st;
     return 0;
@@ -326,6 +346,8 @@ static int add_row(wk_state *st, wk_window *w, const wr_batch *in, uint32_t i)
             return WR_ENOMEM;
         }
         p->klen = pklen;
+        p->phash = st->hash[i];
+        p->ehash = st->ckpt ? st->ehash[i] : 0;
         memcpy(p->key, pk, pklen);
         *slot = p;
         w->nparts++;
@@ -354,7 +376,7 @@ static int wk_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     WR_UNUSED(input);
     wk_state *st = state;
     const uint32_t n = in->len;
-    const int64_t wm = wr_op_current_watermark(ctx);
+    const int64_t wm = WR_MAX(wr_op_current_watermark(ctx), st->wm_floor);
     int64_t rows0 = st->rows, parts0 = st->nparts;
     uint64_t late = 0;
     int rc = 0;
@@ -376,8 +398,14 @@ static int wk_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         uint64_t *h = wr_realloc_owned(st->mem, st->hash, (size_t)cap * sizeof(uint64_t));
         if (!h) return wr_rk_nomem(ctx, err);
         st->hash = h;
+        if (st->ckpt) {
+            h = wr_realloc_owned(st->mem, st->ehash, (size_t)cap * sizeof(uint64_t));
+            if (!h) return wr_rk_nomem(ctx, err);
+            st->ehash = h;
+        }
         st->hash_cap = cap;
     }
+    if (st->ckpt) wr_batch_hash_keys(in, st->ekeys, st->nekeys, st->ehash);
     if (st->p.npart)
         wr_batch_hash_keys(in, st->p.part, st->p.npart, st->hash);
     else
@@ -527,6 +555,168 @@ static int wk_finish(void *state, wr_op_ctx *ctx, wr_error *err)
     return 0;
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records of table "window_rank.row", one per buffered row: key group of
+ * the input edge's hash (partition columns, window_start, window_end: every row of a
+ * partition of a window lands in the same key group), namespace = the window end, key = the
+ * encoded partition key, value (integers little-endian):
+ *     u64 edge hash | u64 partition-column hash | i64 window start | u32 sort key length |
+ *     sort key (with its arrival-sequence suffix) | i64 aux | row encoding (to the end)
+ * A partition's rows all come from one instance, so their sequence suffixes keep their order
+ * after a restore at another parallelism. One operator record "window_rank.pos" per
+ * instance: i64 watermark (windows with end - 1 ms <= it have fired; all instances see the
+ * same watermarks) and u64 next arrival sequence; a restore takes the largest of each, so
+ * rows arriving later sort after every restored row, and rows of fired windows stay late
+ * until the sources' watermark catches up.
+ * ---------------------------------------------------------------------------------------- */
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int k = 0; k < n; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint64_t get_le(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < n; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+#define WK_HDR 28 /* edge hash, partition hash, start, sort key length */
+
+static int snap_part(wk_state *st, const wk_window *w, const wk_part *p, uint32_t max_par,
+                     wr_buf *val, wr_snap_writer *sw, wr_error *err)
+{
+    uint8_t hdr[WK_HDR];
+    put_le(hdr, p->ehash, 8);
+    put_le(hdr + 8, p->phash, 8);
+    put_le(hdr + 16, (uint64_t)w->start, 8);
+    rk_iter ri;
+    wr_rk_list_seek(&p->list, 1, &ri);
+    for (rk_row *row; (row = wr_rk_iter_next(&ri));) {
+        uint8_t aux[8];
+        put_le(hdr + 24, row->klen, 4);
+        put_le(aux, (uint64_t)row->aux, 8);
+        wr_buf_clear(val);
+        if (wr_buf_append(val, hdr, sizeof hdr) || wr_buf_append(val, RK_ROW_KEY(row), row->klen) ||
+            wr_buf_append(val, aux, sizeof aux) || wr_buf_append(val, RK_ROW_REC(row), row->rlen))
+            return wr_rk_nomem(st->ctx, err);
+        int rc = wr_snap_put(sw, "window_rank.row", wr_keygroup_of(p->ehash, max_par), w->end,
+                             p->key, p->klen, val->ptr, (uint32_t)val->len, err);
+        if (rc != WR_OK) return rc;
+    }
+    return WR_OK;
+}
+
+static int wk_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *sw, wr_error *err)
+{
+    WR_UNUSED(id);
+    wk_state *st = state;
+    const uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf val;
+    wr_buf_init(&val);
+    int rc = WR_OK;
+    wr_htab_iter wi;
+    const void *k;
+    size_t kl;
+    void **v;
+    wr_htab_iter_init(&st->windows, &wi);
+    while (rc == WR_OK && wr_htab_iter_next(&wi, &k, &kl, &v)) {
+        const wk_window *w = *v;
+        if (!w) continue;
+        wr_htab_iter pi;
+        void **pv;
+        wr_htab_iter_init((wr_htab *)&w->parts, &pi);
+        while (rc == WR_OK && wr_htab_iter_next(&pi, &k, &kl, &pv))
+            if (*pv) rc = snap_part(st, w, *pv, max_par, &val, sw, err);
+    }
+    wr_buf_free(&val);
+    if (rc != WR_OK) return rc;
+    uint8_t pos[16];
+    put_le(pos, (uint64_t)WR_MAX(wr_op_current_watermark(ctx), st->wm_floor), 8);
+    put_le(pos + 8, st->seq, 8);
+    return wr_snap_put_op(sw, "window_rank.pos", pos, sizeof pos, err);
+}
+
+/* Put one restored row into its window and partition. */
+static int restore_row(wk_state *st, const wr_snap_rec *rec)
+{
+    const uint8_t *vp = rec->val;
+    uint32_t klen = (uint32_t)get_le(vp + 24, 4);
+    if ((uint64_t)WK_HDR + klen + 8 > rec->vlen) return WR_ECORRUPT;
+    uint32_t rlen = rec->vlen - WK_HDR - klen - 8;
+    int rc = WR_OK;
+    wk_window *w = window_get(st, (int64_t)get_le(vp + 16, 8), rec->ns, &rc);
+    if (!w) return rc;
+    uint64_t ph = get_le(vp + 8, 8);
+    bool inserted;
+    void **slot = wr_htab_upsert(&w->parts, ph, rec->key, rec->klen, &inserted);
+    if (!slot) return WR_ENOMEM;
+    if (inserted) {
+        wk_part *p = wr_calloc_owned(st->mem, 1, sizeof(wk_part) + rec->klen);
+        if (!p) {
+            wr_htab_remove(&w->parts, ph, rec->key, rec->klen, NULL);
+            return WR_ENOMEM;
+        }
+        p->klen = rec->klen;
+        p->phash = ph;
+        p->ehash = get_le(vp, 8);
+        memcpy(p->key, rec->key, rec->klen);
+        *slot = p;
+        w->nparts++;
+        st->nparts++;
+    }
+    wk_part *p = *slot;
+    rk_row *row = wr_malloc_owned(st->mem, sizeof(rk_row) + klen + rlen);
+    if (!row) return WR_ENOMEM;
+    row->klen = klen;
+    row->rlen = rlen;
+    row->aux = (int64_t)get_le(vp + WK_HDR + klen, 8);
+    memcpy(row->data, vp + WK_HDR, klen);
+    memcpy(row->data + klen, vp + WK_HDR + klen + 8, rlen);
+    int64_t at = wr_rk_list_insert(&p->list, st->mem, row, (uint64_t)st->p.rank_end);
+    if (at < 0) {
+        wr_free(row);
+        return (int)at;
+    }
+    st->rows++;
+    if ((int64_t)p->list.count > st->p.rank_end) {
+        wr_free(wr_rk_list_pop_last(&p->list));
+        st->rows--;
+    }
+    return WR_OK;
+}
+
+static int wk_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    wk_state *st = state;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, "window_rank.pos", &rec, err)) == 1) {
+        if (rec.vlen != 16)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad window rank progress record", wr_op_name(ctx));
+        int64_t wm = (int64_t)get_le(rec.val, 8);
+        uint64_t seq = get_le(rec.val + 8, 8);
+        if (wm > st->wm_floor) st->wm_floor = wm;
+        if (seq > st->seq) st->seq = seq;
+    }
+    if (rc < 0) return rc;
+    int64_t rows0 = st->rows, parts0 = st->nparts;
+    while ((rc = wr_snap_next(r, "window_rank.row", &rec, err)) == 1) {
+        if (rec.vlen < WK_HDR || (rc = restore_row(st, &rec)) == WR_ECORRUPT)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad window rank state record", wr_op_name(ctx));
+        if (rc == WR_ENOMEM) return wr_rk_nomem(ctx, err);
+        if (rc < 0)
+            return wr_error_set(err, rc, WR_DOMAIN_INTERNAL, "%s: %s", wr_op_name(ctx),
+                                wr_err_str(rc));
+    }
+    wr_rk_stats_rows(st->p.stats, st->rows - rows0, st->nparts - parts0, st->rows);
+    return rc < 0 ? rc : WR_OK;
+}
+
 const wr_op_vt wr_op_window_rank_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "window_rank",
@@ -537,6 +727,9 @@ const wr_op_vt wr_op_window_rank_vt = {
     .on_watermark = wk_on_watermark,
     .finish = wk_finish,
     .close = wk_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = wk_snapshot,
+    .restore = wk_restore,
 };
 
 const wr_op_vt wr_op_window_dedup_vt = {
@@ -549,4 +742,7 @@ const wr_op_vt wr_op_window_dedup_vt = {
     .on_watermark = wk_on_watermark,
     .finish = wk_finish,
     .close = wk_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = wk_snapshot,
+    .restore = wk_restore,
 };
