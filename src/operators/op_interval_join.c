@@ -59,6 +59,7 @@ typedef struct ij_state {
     int64_t rel[2];       /* Flink's leftRelativeSize (-lower), rightRelativeSize (upper) */
     int64_t delay;        /* watermark hold-back */
     bool never;           /* lower > upper: nothing can ever match */
+    int64_t wm_floor;     /* the watermark at the restored checkpoint (MIN without one) */
     jtab keys;            /* join key -> ikey */
     wr_heap heap;         /* value: ikey address | side */
 
@@ -208,6 +209,7 @@ static int ij_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     st->rel[0] = sat_neg(st->lower);
     st->rel[1] = st->upper;
     st->delay = wr_interval_join_watermark_delay(cfg, ls, rs);
+    st->wm_floor = WR_WATERMARK_MIN;
     if ((rc = wr_jcore_init(&st->jc, ctx, j, ls, rs, true, st->mem, err)) < 0) goto fail;
     *state = st;
     return 0;
@@ -257,23 +259,29 @@ static int reserve(ij_state *st, uint32_t n)
     return 0;
 }
 
-static ikey *key_create(ij_state *st, uint32_t i, int *rc)
+static ikey *key_find_or_new(ij_state *st, uint64_t hash, const uint8_t *kb, uint32_t kl)
 {
-    const uint8_t *kb = wr_jenc_row(&st->jc.kenc, i);
-    uint32_t kl = wr_jenc_len(&st->jc.kenc, i);
-    ikey *k = wr_jtab_find(&st->keys, st->hash[i], kb, kl);
+    ikey *k = wr_jtab_find(&st->keys, hash, kb, kl);
     if (k) return k;
     k = wr_calloc_owned(st->mem, 1, sizeof(ikey) + kl);
-    if (!k || wr_jtab_insert(&st->keys, st->hash[i], k) < 0) {
+    if (!k || wr_jtab_insert(&st->keys, hash, k) < 0) {
         wr_free(k);
-        *rc = WR_ENOMEM;
         return NULL;
     }
-    k->hash = st->hash[i];
+    k->hash = hash;
     k->klen = kl;
     memcpy(k->key, kb, kl);
     st->nkeys++;
     st->bytes += (int64_t)(sizeof(ikey) + kl);
+    return k;
+}
+
+static ikey *key_create(ij_state *st, uint32_t i, int *rc)
+{
+    const uint8_t *kb = wr_jenc_row(&st->jc.kenc, i);
+    uint32_t kl = wr_jenc_len(&st->jc.kenc, i);
+    ikey *k = key_find_or_new(st, st->hash[i], kb, kl);
+    if (!k) *rc = WR_ENOMEM;
     return k;
 }
 
@@ -300,8 +308,9 @@ static int schedule(ij_state *st, ikey *k, int s, int64_t when)
     return 0;
 }
 
-/* Buffer input row i (side s, time ts) under key k. */
-static int buffer_row(ij_state *st, ikey *k, int s, uint32_t i, int64_t ts, bool emitted)
+/* Buffer a row (side s, time ts, rl bytes at rb) under key k. */
+static int buffer_bytes(ij_state *st, ikey *k, int s, int64_t ts, const uint8_t *rb, uint32_t rl,
+                        bool emitted)
 {
     iside *sd = &k->side[s];
     if (sd->len == sd->cap) {
@@ -318,14 +327,13 @@ static int buffer_row(ij_state *st, ikey *k, int s, uint32_t i, int64_t ts, bool
             sd->cap = nc;
         }
     }
-    uint32_t rl = wr_jenc_len(&st->jc.renc, i);
     irow *r = wr_malloc_owned(st->mem, sizeof(irow) + rl);
     if (!r) return WR_ENOMEM;
     r->ts = ts;
     r->len = rl;
     r->emitted = emitted;
     memset(r->_pad, 0, sizeof(r->_pad));
-    memcpy(r->bytes, wr_jenc_row(&st->jc.renc, i), rl);
+    memcpy(r->bytes, rb, rl);
     /* Insert after every row with ts' <= ts (mostly an append). */
     uint32_t pos = sd->len;
     if (pos > sd->head && sd->s[pos - 1].ts > ts) {
@@ -349,6 +357,13 @@ static int buffer_row(ij_state *st, ikey *k, int s, uint32_t i, int64_t ts, bool
         return WR_ENOMEM;
     }
     return 0;
+}
+
+/* Buffer input row i (side s, time ts) under key k. */
+static int buffer_row(ij_state *st, ikey *k, int s, uint32_t i, int64_t ts, bool emitted)
+{
+    return buffer_bytes(st, k, s, ts, wr_jenc_row(&st->jc.renc, i), wr_jenc_len(&st->jc.renc, i),
+                        emitted);
 }
 
 /* First index in [head, len) with ts >= t. */
@@ -492,7 +507,8 @@ static int ij_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     if (reserve(st, n) < 0) return wr_join_nomem(ctx, err);
     const wr_vec *tv = &in->cols[st->time_col[side]];
     const int64_t *ts = WR_VEC_I64(tv);
-    const int64_t wm = wr_op_current_watermark(ctx);
+    /* After a restore, the watermark of the checkpoint until the sources pass it again. */
+    const int64_t wm = WR_MAX(wr_op_current_watermark(ctx), st->wm_floor);
 
     wr_jw_begin(&st->jc.w, in, side == 0 ? JSRC_INPUT : JSRC_STORED,
                 side == 0 ? JSRC_STORED : JSRC_INPUT);
@@ -620,6 +636,83 @@ static int ij_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
     return wr_op_emit_watermark(ctx, out);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records of table "interval_join.row", one per buffered row: namespace =
+ * the side (0 left, 1 right), key = the encoded join key, value = the key's partition hash
+ * (u64 little-endian: wr_batch_hash_keys over the join key columns, as the HASH edges of
+ * both inputs compute it; it gives the key group and the table slot), the rowtime (i64 LE,
+ * microseconds), a flag byte (1: the row has been joined, so an outer side does not pad it
+ * at expiry), then the row (jrow_codec layout of that side's input). A key side's rows come
+ * in buffer order (by rowtime, ties in arrival order). One operator record
+ * "interval_join.wm" per instance: the watermark at the snapshot (i64 LE); a restore takes
+ * the largest and uses it for the buffering and lateness decisions until the sources'
+ * watermark passes it again. The cleanup heap is not written: a key side's due time is always
+ * its first row's rowtime + relative size + 1 tick, so the restore schedules it from the rows.
+ * ---------------------------------------------------------------------------------------- */
+#define IJ_TABLE    "interval_join.row"
+#define IJ_WM_TABLE "interval_join.wm"
+#define IJ_HEAD     17u
+
+static int ij_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    ij_state *st = state;
+    (void)id;
+    const uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf val;
+    wr_buf_init(&val);
+    int rc = 0;
+    for (uint32_t i = 0; i < st->keys.cap && rc == 0; i++) {
+        const ikey *k = st->keys.s[i].e;
+        if (!k) continue;
+        const uint32_t kg = wr_keygroup_of(k->hash, max_par);
+        for (int s = 0; s < 2 && rc == 0; s++) {
+            const iside *sd = &k->side[s];
+            for (uint32_t j = sd->head; j < sd->len; j++) {
+                const irow *r = sd->s[j].r;
+                uint8_t head[IJ_HEAD];
+                wr_join_le64_put(head, k->hash);
+                wr_join_le64_put(head + 8, (uint64_t)r->ts);
+                head[16] = r->emitted;
+                if (wr_join_rec_value(&val, head, IJ_HEAD, r->bytes, r->len) < 0) {
+                    rc = wr_join_nomem(ctx, err);
+                    break;
+                }
+                if ((rc = wr_snap_put(w, IJ_TABLE, kg, s, k->key, k->klen, val.ptr,
+                                      (uint32_t)val.len, err)) < 0)
+                    break;
+            }
+        }
+    }
+    wr_buf_free(&val);
+    if (rc < 0) return rc;
+    return wr_join_put_wm(w, IJ_WM_TABLE, WR_MAX(wr_op_current_watermark(ctx), st->wm_floor), err);
+}
+
+static int ij_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    ij_state *st = state;
+    int rc = wr_join_get_wm(ctx, r, IJ_WM_TABLE, &st->wm_floor, err);
+    if (rc < 0) return rc;
+    wr_snap_rec rec;
+    while ((rc = wr_snap_next(r, IJ_TABLE, &rec, err)) == 1) {
+        if ((rec.ns != 0 && rec.ns != 1) || rec.vlen < IJ_HEAD)
+            return wr_join_bad_record(ctx, IJ_TABLE, err);
+        const int s = (int)rec.ns;
+        const uint8_t *rb = rec.val + IJ_HEAD;
+        const uint32_t rl = rec.vlen - IJ_HEAD;
+        if (rec.val[16] > 1 || !wr_jrow_check(&st->jc.rc[s], rb, rl) ||
+            !wr_jkey_check(&st->jc.kc[s], rec.key, rec.klen))
+            return wr_join_bad_record(ctx, IJ_TABLE, err);
+        ikey *k = key_find_or_new(st, wr_join_le64_get(rec.val), rec.key, rec.klen);
+        if (!k ||
+            buffer_bytes(st, k, s, (int64_t)wr_join_le64_get(rec.val + 8), rb, rl, rec.val[16]) < 0)
+            return wr_join_nomem(ctx, err);
+    }
+    if (rc < 0) return rc;
+    publish_stats(st, ctx, 0);
+    return 0;
+}
+
 const wr_op_vt wr_interval_join_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "interval_join",
@@ -629,4 +722,7 @@ const wr_op_vt wr_interval_join_vt = {
     .process = ij_process,
     .on_watermark = ij_watermark,
     .close = ij_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = ij_snapshot,
+    .restore = ij_restore,
 };

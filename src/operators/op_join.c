@@ -191,6 +191,25 @@ static void publish_stats(join_state *st)
     st->pub_emitted = st->jc.w.emitted;
 }
 
+/* A new, empty key entry in the table; NULL when out of memory. */
+static jkey *key_new(join_state *st, uint64_t hash, const uint8_t *kb, uint32_t kl)
+{
+    jkey *k = wr_malloc_owned(st->mem, sizeof(jkey) + kl);
+    if (!k || wr_jtab_insert(&st->keys, hash, k) < 0) {
+        wr_free(k);
+        return NULL;
+    }
+    memset(k, 0, sizeof(*k));
+    wr_list_init(&k->rows[0]);
+    wr_list_init(&k->rows[1]);
+    k->hash = hash;
+    k->klen = kl;
+    memcpy(k->key, kb, kl);
+    st->nkeys++;
+    st->bytes += (int64_t)(sizeof(jkey) + kl);
+    return k;
+}
+
 static jkey *key_get(join_state *st, uint32_t i, bool create, int *rc)
 {
     if (st->kent[i]) return st->kent[i];
@@ -199,20 +218,10 @@ static jkey *key_get(join_state *st, uint32_t i, bool create, int *rc)
     jkey *k = wr_jtab_find(&st->keys, st->hash[i], kb, kl);
     if (k) return create ? (st->kent[i] = k) : k;
     if (!create) return NULL;
-    k = wr_malloc_owned(st->mem, sizeof(jkey) + kl);
-    if (!k || wr_jtab_insert(&st->keys, st->hash[i], k) < 0) {
-        wr_free(k);
+    if (!(k = key_new(st, st->hash[i], kb, kl))) {
         *rc = WR_ENOMEM;
         return NULL;
     }
-    memset(k, 0, sizeof(*k));
-    wr_list_init(&k->rows[0]);
-    wr_list_init(&k->rows[1]);
-    k->hash = st->hash[i];
-    k->klen = kl;
-    memcpy(k->key, kb, kl);
-    st->nkeys++;
-    st->bytes += (int64_t)(sizeof(jkey) + kl);
     return st->kent[i] = k;
 }
 
@@ -489,6 +498,105 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records of table "join.row", one per distinct stored row: namespace =
+ * the side (0 left, 1 right), key = the encoded join key, value = the key's partition hash
+ * (u64 little-endian: wr_batch_hash_keys over the join key columns, as the HASH edges of
+ * both inputs compute it; it gives the key group and the table slot), the row's
+ * multiplicity (i64 LE), its match count (i64 LE; on an outer side the number of rows of the
+ * other side it joins with, which decides when a null-padded row is retracted or emitted,
+ * else 0), then the row (jrow_codec layout of that side's input). The rows of a key side
+ * come in list order, so matches are emitted in the same order after a restore. The join
+ * uses neither watermarks nor timers: the rows are all of its state.
+ * ---------------------------------------------------------------------------------------- */
+#define JN_TABLE "join.row"
+#define JN_HEAD  24u
+
+static int jn_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    join_state *st = state;
+    (void)id;
+    const uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf val;
+    wr_buf_init(&val);
+    int rc = 0;
+    for (uint32_t i = 0; i < st->keys.cap && rc == 0; i++) {
+        const jkey *k = st->keys.s[i].e;
+        if (!k) continue;
+        const uint32_t kg = wr_keygroup_of(k->hash, max_par);
+        for (int s = 0; s < 2 && rc == 0; s++)
+            wr_list_for_each(it, &k->rows[s])
+            {
+                const jrow *x = WR_CONTAINER_OF(it, jrow, link);
+                uint8_t head[JN_HEAD];
+                wr_join_le64_put(head, k->hash);
+                wr_join_le64_put(head + 8, (uint64_t)x->count);
+                wr_join_le64_put(head + 16, (uint64_t)x->assoc);
+                if (wr_join_rec_value(&val, head, JN_HEAD, x->bytes, x->len) < 0) {
+                    rc = wr_join_nomem(ctx, err);
+                    break;
+                }
+                if ((rc = wr_snap_put(w, JN_TABLE, kg, s, k->key, k->klen, val.ptr,
+                                      (uint32_t)val.len, err)) < 0)
+                    break;
+            }
+    }
+    wr_buf_free(&val);
+    return rc;
+}
+
+/* Add one restored row to the state. */
+static int restore_row(join_state *st, wr_op_ctx *ctx, const wr_snap_rec *rec, wr_error *err)
+{
+    if (rec->ns != 0 && rec->ns != 1) return wr_join_bad_record(ctx, JN_TABLE, err);
+    const int s = (int)rec->ns;
+    if (rec->vlen < JN_HEAD) return wr_join_bad_record(ctx, JN_TABLE, err);
+    const uint64_t hash = wr_join_le64_get(rec->val);
+    const int64_t count = (int64_t)wr_join_le64_get(rec->val + 8);
+    const int64_t assoc = (int64_t)wr_join_le64_get(rec->val + 16);
+    const uint8_t *rb = rec->val + JN_HEAD;
+    const uint32_t rl = rec->vlen - JN_HEAD;
+    if (count <= 0 || assoc < 0 || !wr_jrow_check(&st->jc.rc[s], rb, rl) ||
+        !wr_jkey_check(&st->jc.kc[s], rec->key, rec->klen))
+        return wr_join_bad_record(ctx, JN_TABLE, err);
+    jkey *k = wr_jtab_find(&st->keys, hash, rec->key, rec->klen);
+    if (!k && !(k = key_new(st, hash, rec->key, rec->klen))) return wr_join_nomem(ctx, err);
+    const uint64_t rh = wr_hash_bytes(rb, rl);
+    if (st->has_set[s] && wr_jtab_find(&st->set[s], rh, rb, rl))
+        return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                            "%s: a row appears twice under one join key in the checkpoint",
+                            wr_op_name(ctx));
+    jrow *x = wr_malloc_owned(st->mem, sizeof(jrow) + rl);
+    if (!x) return wr_join_nomem(ctx, err);
+    x->hash = rh;
+    x->count = count;
+    x->assoc = assoc;
+    x->len = rl;
+    x->_pad = 0;
+    memcpy(x->bytes, rb, rl);
+    if (st->has_set[s] && wr_jtab_insert(&st->set[s], rh, x) < 0) {
+        wr_free(x);
+        return wr_join_nomem(ctx, err);
+    }
+    wr_list_push_back(&k->rows[s], &x->link);
+    k->nrows[s]++;
+    st->rows[s] += count;
+    st->bytes += (int64_t)(sizeof(jrow) + rl);
+    return 0;
+}
+
+static int jn_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    join_state *st = state;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next(r, JN_TABLE, &rec, err)) == 1)
+        if ((rc = restore_row(st, ctx, &rec, err)) < 0) return rc;
+    if (rc < 0) return rc;
+    publish_stats(st);
+    return 0;
+}
+
 const wr_op_vt wr_join_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "join",
@@ -497,4 +605,7 @@ const wr_op_vt wr_join_vt = {
     .open = jn_open,
     .process = jn_process,
     .close = jn_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = jn_snapshot,
+    .restore = jn_restore,
 };

@@ -665,6 +665,25 @@ bool wr_jkey_has_null(const jkey_codec *k, const uint8_t *key)
     return false;
 }
 
+bool wr_jkey_check(const jkey_codec *k, const uint8_t *key, uint32_t len)
+{
+    uint32_t at = 0;
+    for (uint32_t c = 0; c < k->n; c++) {
+        if (at >= len || key[at] > 1) return false;
+        if (!key[at++]) continue;
+        uint32_t pay = key_payload(k->cls[c]);
+        if (pay > len - at) return false;
+        if (k->cls[c] == JK_STR) {
+            uint32_t sl;
+            memcpy(&sl, key + at, 4);
+            if (sl > len - at - pay) return false;
+            pay += sl;
+        }
+        at += pay;
+    }
+    return at == len;
+}
+
 static int cmp_double_total(double a, double b)
 {
     /* IEEE total order on the bit patterns (the encoder canonicalized -0.0 and NaN). */
@@ -848,6 +867,56 @@ int wr_jrow_encode(const jrow_codec *c, const wr_batch *b, jenc *e, wr_mem_owner
         }
     }
     return 0;
+}
+
+bool wr_jrow_check(const jrow_codec *c, const uint8_t *row, uint32_t len)
+{
+    if (len < c->fixed) return false;
+    if (!c->has_str) return len == c->fixed;
+    for (uint32_t col = 0; col < c->ncols; col++) {
+        if (c->phys[col] != WR_PHYS_STR || !wr_jrow_valid(row, col)) continue;
+        uint32_t so, sl;
+        memcpy(&so, row + c->slot[col], 4);
+        memcpy(&sl, row + c->slot[col] + 4, 4);
+        if (so < c->fixed || so > len || sl > len - so) return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Checkpoint helpers
+ * ---------------------------------------------------------------------------------------- */
+int wr_join_rec_value(wr_buf *buf, const uint8_t *head, uint32_t hlen, const uint8_t *row,
+                      uint32_t rlen)
+{
+    wr_buf_clear(buf);
+    if (wr_buf_append(buf, head, hlen) != 0 || wr_buf_append(buf, row, rlen) != 0) return WR_ENOMEM;
+    return 0;
+}
+
+int wr_join_put_wm(wr_snap_writer *w, const char *table, int64_t wm, wr_error *err)
+{
+    uint8_t b[8];
+    wr_join_le64_put(b, (uint64_t)wm);
+    return wr_snap_put_op(w, table, b, sizeof b, err);
+}
+
+int wr_join_get_wm(wr_op_ctx *ctx, wr_snap_reader *r, const char *table, int64_t *v, wr_error *err)
+{
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, table, &rec, err)) == 1) {
+        if (rec.vlen != 8) return wr_join_bad_record(ctx, table, err);
+        int64_t x = (int64_t)wr_join_le64_get(rec.val);
+        if (x > *v) *v = x;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int wr_join_bad_record(wr_op_ctx *ctx, const char *table, wr_error *err)
+{
+    return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL, "%s: bad %s record in the checkpoint",
+                        wr_op_name(ctx), table);
 }
 
 /* ------------------------------------------------------------------------------------------

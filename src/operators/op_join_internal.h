@@ -119,6 +119,8 @@ int wr_jkey_encode(const jkey_codec *k, const wr_batch *b, jenc *e, uint8_t *nul
 /* Typed order of two encoded keys of this codec: NULL first, numbers by value (doubles in
  * the IEEE total order), strings by unsigned bytes, shorter first. */
 int wr_jkey_cmp(const jkey_codec *k, const uint8_t *a, const uint8_t *b);
+/* Whether len bytes at key are a well-formed encoded key of this codec (restored keys). */
+bool wr_jkey_check(const jkey_codec *k, const uint8_t *key, uint32_t len);
 /* Whether an encoded key has a NULL in a column that is not null-safe. */
 bool wr_jkey_has_null(const jkey_codec *k, const uint8_t *key);
 
@@ -149,6 +151,35 @@ static inline int64_t wr_jrow_i64(const jrow_codec *c, const uint8_t *row, uint3
     memcpy(&v, row + c->slot[col], 8);
     return v;
 }
+
+/* Whether len bytes at row are a well-formed stored row of c (fixed part present, string
+ * slots inside the row): restored rows are checked before they are used. */
+bool wr_jrow_check(const jrow_codec *c, const uint8_t *row, uint32_t len);
+
+/* ------------------------------------------------------------------------------------------
+ * Checkpoint helpers: little-endian integers in record values, and the value buffer.
+ * ---------------------------------------------------------------------------------------- */
+static inline void wr_join_le64_put(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint64_t wr_join_le64_get(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+/* buf = head (hlen bytes) ++ row (rlen bytes); WR_ENOMEM. */
+int wr_join_rec_value(wr_buf *buf, const uint8_t *head, uint32_t hlen, const uint8_t *row,
+                      uint32_t rlen);
+/* An operator record holding one i64 (the watermark at the snapshot): write it / take the
+ * largest over every instance's record into *v (left alone when there is none). */
+int wr_join_put_wm(wr_snap_writer *w, const char *table, int64_t wm, wr_error *err);
+int wr_join_get_wm(wr_op_ctx *ctx, wr_snap_reader *r, const char *table, int64_t *v, wr_error *err);
+/* WR_ECORRUPT naming the vertex and the table. */
+int wr_join_bad_record(wr_op_ctx *ctx, const char *table, wr_error *err);
 
 /* ------------------------------------------------------------------------------------------
  * Filling batches from row references. A reference to a side's row is a uintptr_t: 0 is

@@ -54,6 +54,10 @@ typedef struct wj_state {
     jcore jc; /* codecs, residual, output writer, key and row scratch */
     uint32_t ncols[2];
     uint32_t start_col[2], end_col[2];
+    /* The columns the input edges are hashed by: the join keys, window_start, window_end. */
+    uint32_t pcols[2][WR_JOIN_MAX_KEYS + 2];
+    uint32_t npcols;
+    int64_t wm_floor; /* the watermark at the restored checkpoint (MIN without one) */
     wr_join_type type;
     wr_htab windows; /* (start, end) -> wwin */
     wr_list wins;
@@ -159,6 +163,14 @@ static int wj_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
     st->start_col[1] = cfg->right_start_col;
     st->end_col[1] = cfg->right_end_col;
     const wr_join_spec *j = &cfg->join;
+    st->wm_floor = WR_WATERMARK_MIN;
+    for (int s = 0; s < 2; s++) {
+        const uint32_t *keys = s == 0 ? j->left_keys : j->right_keys;
+        memcpy(st->pcols[s], keys, (size_t)j->nkeys * sizeof(uint32_t));
+        st->pcols[s][j->nkeys] = st->start_col[s];
+        st->pcols[s][j->nkeys + 1] = st->end_col[s];
+    }
+    st->npcols = j->nkeys + 2;
     bool semi = st->type == WR_JOIN_SEMI || st->type == WR_JOIN_ANTI;
     if ((rc = wr_jcore_init(&st->jc, ctx, j, ls, rs, !semi, st->mem, err)) < 0) goto fail;
     *state = st;
@@ -231,11 +243,12 @@ static void win_remove(wj_state *st, wwin *w)
     win_destroy(st, w);
 }
 
-static wgroup *group_get(wj_state *st, wwin *w, uint32_t i)
+/* The group of key kb (kl bytes, hash h) in window w, created when absent; NULL when out of
+ * memory. */
+static wgroup *group_find_or_new(wj_state *st, wwin *w, uint64_t h, const uint8_t *kb, uint32_t kl,
+                                 bool nullkey)
 {
-    const uint8_t *kb = wr_jenc_row(&st->jc.kenc, i);
-    uint32_t kl = wr_jenc_len(&st->jc.kenc, i);
-    wgroup *g = wr_jtab_find(&w->groups, st->hash[i], kb, kl);
+    wgroup *g = wr_jtab_find(&w->groups, h, kb, kl);
     if (g) return g;
     g = wr_arena_alloc(&w->arena, sizeof(wgroup) + kl);
     if (!g ||
@@ -244,11 +257,36 @@ static wgroup *group_get(wj_state *st, wwin *w, uint32_t i)
     memset(g, 0, sizeof(*g));
     memcpy(g->key, kb, kl);
     g->klen = kl;
-    g->nullkey = st->nullkey[i];
-    if (wr_jtab_insert(&w->groups, st->hash[i], g) < 0) return NULL;
+    g->nullkey = nullkey;
+    if (wr_jtab_insert(&w->groups, h, g) < 0) return NULL;
     w->glist[w->ngroups++] = g;
     st->ngroups++;
     return g;
+}
+
+static wgroup *group_get(wj_state *st, wwin *w, uint32_t i)
+{
+    return group_find_or_new(st, w, st->hash[i], wr_jenc_row(&st->jc.kenc, i),
+                             wr_jenc_len(&st->jc.kenc, i), st->nullkey[i]);
+}
+
+/* Append a row (rl bytes at rb) to side `side` of group g of window w; WR_ENOMEM. */
+static int group_append(wj_state *st, wwin *w, wgroup *g, int side, const uint8_t *rb, uint32_t rl)
+{
+    wnode *nd = wr_arena_alloc(&w->arena, sizeof(wnode) + rl);
+    if (!nd) return WR_ENOMEM;
+    nd->next = NULL;
+    nd->len = rl;
+    nd->_pad = 0;
+    memcpy(nd->bytes, rb, rl);
+    if (g->tail[side])
+        g->tail[side]->next = nd;
+    else
+        g->head[side] = nd;
+    g->tail[side] = nd;
+    g->n[side]++;
+    st->rows[side]++;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -284,9 +322,11 @@ static int wj_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     if (reserve(st, n) < 0) return wr_join_nomem(ctx, err);
     const wr_vec *sv = &in->cols[st->start_col[side]], *ev = &in->cols[st->end_col[side]];
     const int64_t *ws = WR_VEC_I64(sv), *we = WR_VEC_I64(ev);
-    const int64_t wm = wr_op_current_watermark(ctx);
+    /* After a restore, the watermark of the checkpoint until the sources pass it again. */
+    const int64_t wm = WR_MAX(wr_op_current_watermark(ctx), st->wm_floor);
 
-    wr_batch_hash_keys(in, st->jc.kc[side].cols, st->jc.kc[side].n, st->hash);
+    /* The partition hash (keys and window) also finds the group in its window's table. */
+    wr_batch_hash_keys(in, st->pcols[side], st->npcols, st->hash);
     if (wr_jkey_encode(&st->jc.kc[side], in, &st->jc.kenc, st->nullkey, st->mem) < 0 ||
         wr_jrow_encode(&st->jc.rc[side], in, &st->jc.renc, st->mem) < 0)
         return wr_join_nomem(ctx, err);
@@ -303,23 +343,11 @@ static int wj_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         }
         if (!w || w->start != ws[i] || w->end != we[i]) w = win_get(st, ws[i], we[i]);
         wgroup *g = w ? group_get(st, w, i) : NULL;
-        uint32_t rl = wr_jenc_len(&st->jc.renc, i);
-        wnode *nd = g ? wr_arena_alloc(&w->arena, sizeof(wnode) + rl) : NULL;
-        if (!nd) {
+        if (!g || group_append(st, w, g, side, wr_jenc_row(&st->jc.renc, i),
+                               wr_jenc_len(&st->jc.renc, i)) < 0) {
             rc = wr_join_nomem(ctx, err);
             break;
         }
-        nd->next = NULL;
-        nd->len = rl;
-        nd->_pad = 0;
-        memcpy(nd->bytes, wr_jenc_row(&st->jc.renc, i), rl);
-        if (g->tail[side])
-            g->tail[side]->next = nd;
-        else
-            g->head[side] = nd;
-        g->tail[side] = nd;
-        g->n[side]++;
-        st->rows[side]++;
     }
     if (bad) wr_op_count_errors(ctx, bad);
     publish_stats(st, ctx, late);
@@ -508,6 +536,93 @@ static int wj_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr_error *err)
     return wr_op_emit_watermark(ctx, wm);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records of table "window_join.row", one per buffered row: namespace =
+ * the side (0 left, 1 right), key = window_start and window_end (i64 little-endian each,
+ * microseconds) followed by the encoded join key, value = the group's partition hash (u64
+ * LE: wr_batch_hash_keys over the join key columns, window_start and window_end, as the HASH
+ * edges of both inputs compute it; it gives the key group and the group's table slot), then
+ * the row (jrow_codec layout of that side's input). A group side's rows come in arrival
+ * order, which is the order they are joined in when the window fires. One operator record
+ * "window_join.wm" per instance: the watermark at the snapshot (i64 LE); a restore takes the
+ * largest and drops rows of windows fired before it as late until the sources' watermark
+ * passes it again. Windows fired are gone from the state; the restore schedules each
+ * restored window's firing.
+ * ---------------------------------------------------------------------------------------- */
+#define WJ_TABLE    "window_join.row"
+#define WJ_WM_TABLE "window_join.wm"
+
+static int wj_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    wj_state *st = state;
+    (void)id;
+    const uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf key, val;
+    wr_buf_init(&key);
+    wr_buf_init(&val);
+    int rc = 0;
+    wr_list_for_each(it, &st->wins)
+    {
+        const wwin *win = WR_CONTAINER_OF(it, wwin, link);
+        uint8_t se[16];
+        wr_join_le64_put(se, (uint64_t)win->start);
+        wr_join_le64_put(se + 8, (uint64_t)win->end);
+        for (uint32_t i = 0; i < win->groups.cap && rc == 0; i++) {
+            const wgroup *g = win->groups.s[i].e;
+            if (!g) continue;
+            const uint64_t h = win->groups.s[i].hash;
+            uint8_t hb[8];
+            wr_join_le64_put(hb, h);
+            if (wr_join_rec_value(&key, se, 16, g->key, g->klen) < 0) {
+                rc = wr_join_nomem(ctx, err);
+                break;
+            }
+            for (int s = 0; s < 2 && rc == 0; s++)
+                for (const wnode *nd = g->head[s]; nd; nd = nd->next) {
+                    if (wr_join_rec_value(&val, hb, 8, nd->bytes, nd->len) < 0) {
+                        rc = wr_join_nomem(ctx, err);
+                        break;
+                    }
+                    if ((rc = wr_snap_put(w, WJ_TABLE, wr_keygroup_of(h, max_par), s, key.ptr,
+                                          (uint32_t)key.len, val.ptr, (uint32_t)val.len, err)) < 0)
+                        break;
+                }
+        }
+        if (rc < 0) break;
+    }
+    wr_buf_free(&key);
+    wr_buf_free(&val);
+    if (rc < 0) return rc;
+    return wr_join_put_wm(w, WJ_WM_TABLE, WR_MAX(wr_op_current_watermark(ctx), st->wm_floor), err);
+}
+
+static int wj_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    wj_state *st = state;
+    int rc = wr_join_get_wm(ctx, r, WJ_WM_TABLE, &st->wm_floor, err);
+    if (rc < 0) return rc;
+    wr_snap_rec rec;
+    while ((rc = wr_snap_next(r, WJ_TABLE, &rec, err)) == 1) {
+        if ((rec.ns != 0 && rec.ns != 1) || rec.klen < 16 || rec.vlen < 8)
+            return wr_join_bad_record(ctx, WJ_TABLE, err);
+        const int s = (int)rec.ns;
+        const int64_t start = (int64_t)wr_join_le64_get(rec.key);
+        const int64_t end = (int64_t)wr_join_le64_get(rec.key + 8);
+        const uint8_t *kb = rec.key + 16, *rb = rec.val + 8;
+        const uint32_t kl = rec.klen - 16, rl = rec.vlen - 8;
+        if (!wr_jrow_check(&st->jc.rc[s], rb, rl) || !wr_jkey_check(&st->jc.kc[s], kb, kl))
+            return wr_join_bad_record(ctx, WJ_TABLE, err);
+        wwin *w = win_get(st, start, end);
+        wgroup *g = w ? group_find_or_new(st, w, wr_join_le64_get(rec.val), kb, kl,
+                                          wr_jkey_has_null(&st->jc.kc[s], kb))
+                      : NULL;
+        if (!g || group_append(st, w, g, s, rb, rl) < 0) return wr_join_nomem(ctx, err);
+    }
+    if (rc < 0) return rc;
+    publish_stats(st, ctx, 0);
+    return 0;
+}
+
 const wr_op_vt wr_window_join_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "window_join",
@@ -517,4 +632,7 @@ const wr_op_vt wr_window_join_vt = {
     .process = wj_process,
     .on_watermark = wj_watermark,
     .close = wj_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = wj_snapshot,
+    .restore = wj_restore,
 };

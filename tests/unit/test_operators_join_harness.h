@@ -202,7 +202,12 @@ typedef struct jt_proxy_cfg {
     void *cfg;
     void (*cfg_free)(void *);
     jt_ctl *ctl;
+    bool roundtrip; /* checkpoint, close, reopen and restore after every input and watermark */
 } jt_proxy_cfg;
+
+/* Every jt_run round-trips the operator through its checkpoint hooks while this is set (a
+ * test reruns exact-changelog tests with it: the output must not change). */
+static bool jt_force_roundtrip;
 
 typedef struct jt_proxy {
     const jt_proxy_cfg *pc;
@@ -231,11 +236,40 @@ static inline int jt_proxy_open(void **state, wr_op_ctx *ctx, const void *config
     return 0;
 }
 
+/* Snapshot the operator into a file, close it, open a new instance and restore it from the
+ * file, as a stop and a restore at the same parallelism would. */
+static inline int jt_proxy_roundtrip(jt_proxy *p, wr_op_ctx *ctx, wr_error *err)
+{
+    const wr_op_vt *vt = p->pc->vt;
+    const uint32_t mp = wr_op_max_parallelism(ctx);
+    wr_snap_writer *w = NULL;
+    wr_snap_reader *r = NULL;
+    wr_buf file;
+    wr_buf_init(&file);
+    assert_int_equal(vt->ckpt, WR_CKPT_STATEFUL);
+    int rc = wr_snap_writer_new(mp, 0, mp - 1, false, &w, err);
+    if (rc == 0) rc = vt->snapshot(p->inner, ctx, 1, w, err);
+    if (rc == 0) rc = wr_snap_finish(w, &file, err);
+    wr_snap_writer_free(w);
+    if (rc == 0) {
+        vt->close(p->inner);
+        p->inner = NULL;
+        rc = vt->open(&p->inner, ctx, p->pc->cfg, err);
+    }
+    if (rc == 0) rc = wr_snap_reader_new(mp, 0, mp - 1, &r, err);
+    if (rc == 0) rc = wr_snap_reader_add(r, file.ptr, file.len, "roundtrip", err);
+    if (rc == 0) rc = vt->restore(p->inner, ctx, r, err);
+    wr_snap_reader_free(r);
+    wr_buf_free(&file);
+    return rc;
+}
+
 static inline int jt_proxy_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
                                    wr_error *err)
 {
     jt_proxy *p = state;
     int rc = p->pc->vt->process(p->inner, ctx, input, in, err);
+    if (rc == 0 && p->pc->roundtrip) rc = jt_proxy_roundtrip(p, ctx, err);
     atomic_fetch_add(&p->pc->ctl->rows, in->len);
     return rc;
 }
@@ -245,6 +279,7 @@ static inline int jt_proxy_watermark(void *state, wr_op_ctx *ctx, int64_t wm, wr
     jt_proxy *p = state;
     int rc = p->pc->vt->on_watermark ? p->pc->vt->on_watermark(p->inner, ctx, wm, err)
                                      : wr_op_emit_watermark(ctx, wm);
+    if (rc == 0 && p->pc->roundtrip) rc = jt_proxy_roundtrip(p, ctx, err);
     int64_t cur = atomic_load(&p->pc->ctl->wm);
     while (wm > cur && !atomic_compare_exchange_weak(&p->pc->ctl->wm, &cur, wm)) {
     }
@@ -440,6 +475,7 @@ typedef struct jt_opts {
     int64_t fail_after; /* > 0: that allocation of the run fails */
     const uint32_t *lkeys, *rkeys; /* hash-edge columns when par > 1 */
     uint32_t nkeys;
+    bool roundtrip; /* see jt_proxy_cfg */
 } jt_opts;
 
 /* Run the script through `vt` (cfg and out_schema: ownership taken). Ends the inputs the
@@ -465,6 +501,7 @@ static inline void jt_run(jt_script *s, const wr_op_vt *vt, void *cfg, void (*cf
     pc->cfg = cfg;
     pc->cfg_free = cfg_free;
     pc->ctl = ctl;
+    pc->roundtrip = o->roundtrip || jt_force_roundtrip;
     static const wr_op_vt proxy_vt_timers = {
         .abi_version = WR_ABI_VERSION,
         .name = "jt_proxy",
