@@ -83,6 +83,8 @@ int wr_main_load_script(const char *cmd, int argc, char **argv, wr_config **out_
                 wr_main_error("--restore: %s", err.msg);
                 goto usage;
             }
+        } else if (strcmp(a, "--status-socket") == 0 && i + 1 < argc && !strcmp(cmd, "run")) {
+            i++; /* served by run_status.c (wr_run_status_start) */
         } else if (strncmp(a, "--", 2) == 0) {
             wr_main_error("%s: unknown or incomplete option '%s'", cmd, a);
             goto usage;
@@ -95,7 +97,7 @@ int wr_main_load_script(const char *cmd, int argc, char **argv, wr_config **out_
     }
     if (!file) {
         wr_main_error("usage: weir %s FILE.sql [--set KEY=VALUE]... [--parallelism N] "
-                      "[--checkpoint-dir DIR] [--restore PATH|latest]",
+                      "[--checkpoint-dir DIR] [--restore PATH|latest] [--status-socket PATH]",
                       cmd);
         goto usage;
     }
@@ -480,7 +482,10 @@ static void run_attempt(int argc, char **argv, const char *restore, run_ctl *ctl
     bool stop = ctl->stop_requested;
     wr_mutex_unlock(&ctl->mu);
     if (stop) on_stop(ctl); /* the signal came before the job started */
+    wr_run_status_attach(x, coord, ctl->savepoint_dir);
+    wr_run_status_detach(); /* before wr_job_wait frees x */
     int rc = wr_job_wait(x, NULL, &a->err);
+    if (wr_run_status_ended(rc, &a->err)) ctl->stop_failed = true;
     wr_mutex_lock(&ctl->mu);
     ctl->x = NULL;
     ctl->coord = NULL;
@@ -502,6 +507,8 @@ done:
 
 int wr_cmd_run(int argc, char **argv)
 {
+    int sst = wr_run_status_start(argc, argv);
+    if (sst != WR_EXIT_OK) return sst;
     run_ctl ctl = {.mu = PTHREAD_MUTEX_INITIALIZER};
     wr_cond_init(&ctl.cv);
     /* Signals are handled by threads of their own; block them before any other thread. */
@@ -551,5 +558,6 @@ int wr_cmd_run(int argc, char **argv)
     }
     wr_free(rs.fails);
     wr_cond_destroy(&ctl.cv);
+    wr_run_status_stop();
     return a.status;
 }

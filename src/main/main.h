@@ -44,6 +44,22 @@ int wr_main_job_stop_install(void);
 void wr_main_job_stop_attach(wr_job_exec *x);
 void wr_main_job_stop_detach(void);
 bool wr_main_job_stop_requested(void);
+/* The status socket of `weir run --status-socket PATH` (run_status.c, protocol in
+ * docs/status-socket.md); one per process, every call a no-op without the option.
+ * start: find the option in argv, create the socket (0600; a stale socket left by a killed
+ * run is replaced, anything else at PATH refused) and serve it; returns an exit status.
+ * attach: serve this execution (coord: its checkpoint coordinator or NULL; savepoint_dir:
+ * where savepoints go, NULL = the checkpoint directory). detach: call right before
+ * wr_job_wait; returns once every task ended and the socket no longer uses x. ended: after
+ * wr_job_wait and before the coordinator is freed: records the result; true when a stop
+ * through the socket had its savepoint fail (the exit status should then be 1). stop: close
+ * and remove the socket (at exit). */
+typedef struct wr_ckpt_coord wr_ckpt_coord;
+int wr_run_status_start(int argc, char **argv);
+void wr_run_status_attach(wr_job_exec *x, wr_ckpt_coord *coord, const char *savepoint_dir);
+void wr_run_status_detach(void);
+bool wr_run_status_ended(int rc, const wr_error *err);
+void wr_run_status_stop(void);
 /* Process start time (wr_mono_us at the top of main). */
 extern int64_t wr_main_start_us;
 
