@@ -460,6 +460,105 @@ static int sort_finish(void *state, wr_op_ctx *ctx, wr_error *err)
     return 0;
 }
 
+/* Checkpoints. The sort runs at parallelism 1 (the planner gives it a single instance over
+ * a bounded input, and it emits only at the end of input, so a savepoint before the end holds
+ * every row buffered so far). Operator records, integers little-endian:
+ *   - "sort.row", one per buffered row: u32 sort key length | sort key (with its arrival
+ *     sequence suffix) | i64 multiplicity (1 for append-only input; a changelog input's
+ *     count of the row, which may be 0 or below) | row encoding (to the end);
+ *   - "sort.seq": u64, the next arrival sequence.
+ * Only subtask 0 restores them (all of them, from every old instance: a union, which is what
+ * a global sort needs), so the restored rows keep their order and ties their arrival order. */
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int k = 0; k < n; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint64_t get_le(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < n; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+static int sort_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    WR_UNUSED(id);
+    sort_state *st = state;
+    wr_buf val;
+    wr_buf_init(&val);
+    int rc = WR_OK;
+    for (size_t i = 0; i < st->n && rc == WR_OK; i++) {
+        const rk_row *r = st->rows[i].row;
+        uint8_t kl[4], aux[8];
+        put_le(kl, r->klen, 4);
+        put_le(aux, (uint64_t)r->aux, 8);
+        wr_buf_clear(&val);
+        if (wr_buf_append(&val, kl, 4) || wr_buf_append(&val, RK_ROW_KEY(r), r->klen) ||
+            wr_buf_append(&val, aux, 8) || wr_buf_append(&val, RK_ROW_REC(r), r->rlen)) {
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        rc = wr_snap_put_op(w, "sort.row", val.ptr, (uint32_t)val.len, err);
+    }
+    wr_buf_free(&val);
+    if (rc != WR_OK) return rc;
+    uint8_t seq[8];
+    put_le(seq, st->seq, 8);
+    return wr_snap_put_op(w, "sort.seq", seq, sizeof seq, err);
+}
+
+static int sort_restore_row(sort_state *st, const wr_snap_rec *rec)
+{
+    if (rec->vlen < 4) return WR_ECORRUPT;
+    uint32_t klen = (uint32_t)get_le(rec->val, 4);
+    if ((uint64_t)klen + 12 > rec->vlen) return WR_ECORRUPT;
+    uint32_t rlen = rec->vlen - klen - 12;
+    const uint8_t *key = rec->val + 4, *row = rec->val + 4 + klen + 8;
+    rk_row *r = arena_row(&st->arena, key, klen, row, rlen);
+    if (!r) return WR_ENOMEM;
+    r->aux = (int64_t)get_le(rec->val + 4 + klen, 8);
+    uint64_t h = 0;
+    if (!st->cfg->input_append_only) {
+        h = wr_hash_bytes(RK_ROW_REC(r), rlen);
+        bool inserted;
+        void **slot = wr_htab_upsert(&st->multiset, h, RK_ROW_REC(r), rlen, &inserted);
+        if (!slot) return WR_ENOMEM;
+        if (!inserted) return WR_ECORRUPT; /* each row is stored once */
+        *slot = r;
+    }
+    int rc = sort_push(st, r);
+    if (rc < 0 && !st->cfg->input_append_only)
+        wr_htab_remove(&st->multiset, h, RK_ROW_REC(r), rlen, NULL);
+    return rc;
+}
+
+static int sort_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    sort_state *st = state;
+    if (wr_op_subtask(ctx) != 0) return WR_OK;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, "sort.seq", &rec, err)) == 1) {
+        if (rec.vlen != 8)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad sort position record", wr_op_name(ctx));
+        uint64_t seq = get_le(rec.val, 8);
+        if (seq > st->seq) st->seq = seq;
+    }
+    if (rc < 0) return rc;
+    while ((rc = wr_snap_next_op(r, "sort.row", &rec, err)) == 1) {
+        rc = sort_restore_row(st, &rec);
+        if (rc == WR_ENOMEM) return wr_rk_nomem(ctx, err);
+        if (rc < 0)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL, "%s: bad sort state record",
+                                wr_op_name(ctx));
+    }
+    return rc < 0 ? rc : WR_OK;
+}
+
 const wr_op_vt wr_op_sort_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "sort",
@@ -469,6 +568,9 @@ const wr_op_vt wr_op_sort_vt = {
     .process = sort_process,
     .finish = sort_finish,
     .close = sort_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = sort_snapshot,
+    .restore = sort_restore,
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -528,6 +630,14 @@ static int limit_open(void **state, wr_op_ctx *ctx, const void *config, wr_error
             limit_close(st);
             return rc;
         }
+        if (wr_op_checkpointing(ctx) && wr_op_rank_vt.ckpt == WR_CKPT_UNSUPPORTED) {
+            limit_close(st);
+            return wr_error_set(err, WR_EUNSUPPORTED, WR_DOMAIN_USER,
+                                "%s: checkpointing a LIMIT over an updating input is not "
+                                "supported yet (it runs the Top-N operator, which cannot "
+                                "checkpoint)",
+                                wr_op_name(ctx));
+        }
     }
     *state = st;
     return 0;
@@ -559,6 +669,40 @@ static int limit_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *
     return wr_op_emit(ctx, out);
 }
 
+/* Checkpoints. An append-only input: one operator record "limit.seen" per instance, u64
+ * little-endian, the rows received so far. The LIMIT runs at parallelism 1 (the planner puts
+ * one instance after any parallel input, so the limit is global); subtask 0 restores the sum
+ * of every old instance's count. (Which rows pass depends on the arrival order from parallel
+ * inputs, as in Flink; the count makes the total exact.) A changelog input: the embedded
+ * Top-N's hooks and its keyed state tables (created in open through the same ctx). */
+static int limit_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    limit_state *st = state;
+    if (st->rank)
+        return wr_op_rank_vt.snapshot ? wr_op_rank_vt.snapshot(st->rank, ctx, id, w, err) : WR_OK;
+    uint8_t b[8];
+    put_le(b, st->seen, 8);
+    return wr_snap_put_op(w, "limit.seen", b, sizeof b, err);
+}
+
+static int limit_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    limit_state *st = state;
+    if (st->rank)
+        return wr_op_rank_vt.restore ? wr_op_rank_vt.restore(st->rank, ctx, r, err) : WR_OK;
+    if (wr_op_subtask(ctx) != 0) return WR_OK;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next_op(r, "limit.seen", &rec, err)) == 1) {
+        if (rec.vlen != 8)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad LIMIT position record", wr_op_name(ctx));
+        uint64_t n = get_le(rec.val, 8);
+        st->seen = n > UINT64_MAX - st->seen ? UINT64_MAX : st->seen + n;
+    }
+    return rc < 0 ? rc : WR_OK;
+}
+
 const wr_op_vt wr_op_limit_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "limit",
@@ -566,4 +710,7 @@ const wr_op_vt wr_op_limit_vt = {
     .open = limit_open,
     .process = limit_process,
     .close = limit_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = limit_snapshot,
+    .restore = limit_restore,
 };
