@@ -20,7 +20,7 @@
 typedef struct wk_part {
     rk_list list;
     uint64_t phash; /* hash of the partition columns (the key of wk_window.parts) */
-    uint64_t ehash; /* hash the input edge partitions by (checkpointing jobs only, else 0) */
+    uint64_t ehash; /* hash the input edge partitions by: its key group in checkpoints */
     uint32_t klen;
     uint8_t key[]; /* partition key, for ordering the output */
 } wk_part;
@@ -56,7 +56,6 @@ typedef struct wk_state {
     uint32_t hash_cap;
     uint32_t *ekeys; /* the input edge's hash columns: partition as configured, ws, we */
     uint32_t nekeys;
-    bool ckpt;        /* the job checkpoints: compute ehash */
     int64_t wm_floor; /* restored watermark: rows of windows it closed are late */
     uint64_t seq;
     int64_t rows, nparts;
@@ -242,7 +241,6 @@ static int wk_open_params(void **state, wr_op_ctx *ctx, const wk_params *p, cons
     /* The planner hashes the input edge by the configured partition columns, then window_start
      * and window_end: checkpoints file each partition under that hash's key group. */
     st->wm_floor = WR_WATERMARK_MIN;
-    st->ckpt = wr_op_checkpointing(ctx);
     if (!(st->ekeys = wr_malloc_owned(st->mem, (npart + 2) * sizeof(uint32_t)))) {
         wk_close(st);
         return wr_rk_nomem(ctx, err);
@@ -347,7 +345,7 @@ static int add_row(wk_state *st, wk_window *w, const wr_batch *in, uint32_t i)
         }
         p->klen = pklen;
         p->phash = st->hash[i];
-        p->ehash = st->ckpt ? st->ehash[i] : 0;
+        p->ehash = st->ehash[i];
         memcpy(p->key, pk, pklen);
         *slot = p;
         w->nparts++;
@@ -398,14 +396,12 @@ static int wk_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
         uint64_t *h = wr_realloc_owned(st->mem, st->hash, (size_t)cap * sizeof(uint64_t));
         if (!h) return wr_rk_nomem(ctx, err);
         st->hash = h;
-        if (st->ckpt) {
-            h = wr_realloc_owned(st->mem, st->ehash, (size_t)cap * sizeof(uint64_t));
-            if (!h) return wr_rk_nomem(ctx, err);
-            st->ehash = h;
-        }
+        h = wr_realloc_owned(st->mem, st->ehash, (size_t)cap * sizeof(uint64_t));
+        if (!h) return wr_rk_nomem(ctx, err);
+        st->ehash = h;
         st->hash_cap = cap;
     }
-    if (st->ckpt) wr_batch_hash_keys(in, st->ekeys, st->nekeys, st->ehash);
+    wr_batch_hash_keys(in, st->ekeys, st->nekeys, st->ehash);
     if (st->p.npart)
         wr_batch_hash_keys(in, st->p.part, st->p.npart, st->hash);
     else

@@ -5,6 +5,7 @@
  * keep-first and keep-last deduplication with equal rowtimes, HOP windows sharing rows; then
  * randomized out-of-order input at parallelism 1 and 4 (hash edge on the partition key)
  * against an oracle that replays the watermark and ranks each window here; no leaks. */
+#include "test_operators_ckpt_proxy.h"
 #include "test_operators_rank_util.h"
 
 #include <inttypes.h>
@@ -40,6 +41,7 @@ typedef struct wr_case {
     int64_t start, end;
     bool rank;
     uint32_t par;
+    bool roundtrip; /* checkpoint and restore the operator after every batch and watermark */
 } wr_case;
 
 /* Run the rows through TVF -> window rank/dedup; returns the sink and the late count. */
@@ -73,16 +75,25 @@ static th_sink *run_window(const wr_case *c, th_source_cfg *src, uint64_t *late)
         vt = &wr_op_window_rank_vt;
     }
     th_sink *sink = th_sink_new(1);
-    uint32_t keys[] = {C_K};
+    /* A checkpointed run hashes the edge as the planner does (the configured partition
+     * columns, window_start, window_end): the operator files its state under that hash. */
+    uint32_t keys[] = {C_K, C_WS, C_WE, C_WS, C_WE};
     ru_opts o = {.par = c->par,
                  .keys = keys,
-                 .nkeys = 1,
+                 .nkeys = !c->roundtrip ? 1
+                          : c->dedup    ? 3
+                                        : 5,
                  .watermarks = true,
                  .rowtime_col = C_TS,
                  .pre_vt = &wr_window_tvf_vt,
                  .pre_cfg = tvf,
                  .pre_cfg_free = wr_free,
                  .pre_out = mid};
+    if (c->roundtrip) {
+        cfg = cp_cfg_new(vt, cfg, cfg_free);
+        cfg_free = cp_cfg_free;
+        vt = &cp_vt;
+    }
     ru_result r = ru_run(in, src, vt, cfg, cfg_free, out, sink, &o);
     if (r.rc) fail_msg("job failed: %s", r.err);
     *late = r.late;
@@ -375,6 +386,39 @@ static void test_random_vs_oracle(void **unused)
     assert_int_equal(wr_mem_live_allocs(), live0);
 }
 
+/* The same random input, with the operator checkpointed, closed, reopened and restored after
+ * every batch and watermark (at parallelism 1 and 4): the buffered rows, their arrival order
+ * for ties and the windows already fired survive, so the output still matches the oracle. */
+static void test_random_checkpoint_roundtrip(void **unused)
+{
+    int64_t live0 = wr_mem_live_allocs();
+    wr_case cases[] = {
+        {.win = {.kind = WR_WINDOW_TUMBLE, .size_us = 10 * SEC},
+         .sort = {.col = C_V, .desc = true},
+         .start = 1,
+         .end = 3,
+         .rank = true},
+        {.win = {.kind = WR_WINDOW_HOP, .size_us = 20 * SEC, .slide_us = 5 * SEC},
+         .sort = {.col = C_V},
+         .start = 2,
+         .end = 4},
+        {.win = {.kind = WR_WINDOW_TUMBLE, .size_us = 7 * SEC}, .dedup = true},
+        {.win = {.kind = WR_WINDOW_TUMBLE, .size_us = 7 * SEC}, .dedup = true, .keep_last = true},
+    };
+    for (size_t i = 0; i < WR_ARRAY_LEN(cases); i++) {
+        char *r1 = NULL, *r4 = NULL;
+        cases[i].roundtrip = true;
+        cases[i].par = 1;
+        random_window(&cases[i], 2000 + i, 1500, &r1);
+        cases[i].par = 4;
+        random_window(&cases[i], 2000 + i, 1500, &r4);
+        ru_assert_text(r4, r1);
+        free(r1);
+        free(r4);
+    }
+    assert_int_equal(wr_mem_live_allocs(), live0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_hop_top1),
         cmocka_unit_test(test_window_dedup),
         cmocka_unit_test(test_random_vs_oracle),
+        cmocka_unit_test(test_random_checkpoint_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
