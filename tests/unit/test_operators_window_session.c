@@ -2,7 +2,9 @@
  * per key, touching sessions merging, a row arriving out of order that bridges two sessions
  * into one, Flink's late rule (dropped only when the session it would end up in has fired),
  * deterministic order of sessions fired by one watermark, state released after firing, and
- * randomized inputs against an oracle at parallelism 1 and 4. */
+ * randomized inputs against an oracle at parallelism 1 and 4, also with the operator
+ * checkpointed and restored after every batch and watermark. */
+#include "test_operators_ckpt_proxy.h"
 #include "test_operators_window_harness.h"
 
 static wr_window_spec session(int64_t gap_ms)
@@ -179,6 +181,25 @@ static void test_state_released(void **state)
     free(rows);
 }
 
+/* wt_run_agg through the SESSION vtable the planner uses, wrapped in the checkpoint
+ * round-trip proxy. */
+static void run_agg_roundtrip(const wt_row *rows, size_t n, wr_window_agg_config *cfg,
+                              const wt_opts *o, wt_result *res)
+{
+    wr_schema *in = wt_input_schema();
+    wr_schema *out = NULL;
+    wr_error err;
+    wr_error_clear(&err);
+    if (wr_window_agg_schema(cfg, in, NULL, &out, &err)) fail_msg("schema: %s", err.msg);
+    wr_schema_free(in);
+    uint32_t keys[8];
+    uint32_t nkeys = cfg->nkeys;
+    assert_true(nkeys <= 8);
+    memcpy(keys, cfg->keys, nkeys * sizeof(uint32_t));
+    cp_cfg *pc = cp_cfg_new(&wr_session_window_agg_vt, cfg, wr_window_agg_config_free);
+    wt_run(rows, n, &cp_vt, pc, cp_cfg_free, out, keys, nkeys, o, res);
+}
+
 /* Even timestamps, an odd gap and an even delay: no row can touch a session that has
  * already fired, so the result does not depend on arrival order and the oracle (sessions
  * of the sorted rows) is exact. */
@@ -190,8 +211,8 @@ static void check_random(int64_t gap_ms, wt_keys keys, uint64_t seed, bool in_or
     wt_row *rows = wt_random_rows(n, seed, -30000, max_step, delay, 2, in_order);
     size_t no;
     char **want = wt_oracle_session(rows, n, gap_ms, keys, &no);
-    uint32_t pars[] = {1, 4};
-    for (size_t p = 0; p < 2; p++) {
+    uint32_t pars[] = {1, 4, 1, 4}; /* the last two round-trip through checkpoints */
+    for (size_t p = 0; p < 4; p++) {
         if (pars[p] > 1 && keys == WT_KEYS_NONE) continue;
         wt_opts o = {.delay_ms = delay,
                      .batch_rows = 64,
@@ -199,12 +220,15 @@ static void check_random(int64_t gap_ms, wt_keys keys, uint64_t seed, bool in_or
                      .workers = 3,
                      .wm_interval_us = pars[p] > 1 ? 2000 : 0};
         wt_result r;
-        wt_run_agg(rows, n, wt_std_config(session(gap_ms), keys), &o, &r);
+        if (p < 2)
+            wt_run_agg(rows, n, wt_std_config(session(gap_ms), keys), &o, &r);
+        else
+            run_agg_roundtrip(rows, n, wt_std_config(session(gap_ms), keys), &o, &r);
         if (r.rc) fail_msg("%s", r.err);
         assert_int_equal(r.late, 0);
         char what[96];
-        snprintf(what, sizeof(what), "SESSION gap %lld seed %llu par %u", (long long)gap_ms,
-                 (unsigned long long)seed, pars[p]);
+        snprintf(what, sizeof(what), "SESSION gap %lld seed %llu par %u%s", (long long)gap_ms,
+                 (unsigned long long)seed, pars[p], p < 2 ? "" : " checkpointed");
         char **w2 = malloc((no + 1) * sizeof(char *));
         for (size_t i = 0; i < no; i++)
             w2[i] = strdup(want[i]);
