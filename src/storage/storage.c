@@ -1,5 +1,5 @@
 /* storage.c - the object-store front: parses the store URL and picks the kind (a local
- * directory today; "s3://" is refused with WR_EUNSUPPORTED until the S3 kind lands),
+ * directory, or S3 for "s3://bucket/prefix"),
  * validates keys and prefixes once for every kind, sorts listings into byte order, and
  * draws the injected faults of each put (WEIR_STORAGE_FAULTS / wr_storage_set_faults) from
  * a per-store atomic counter hashed with the seed, so the n-th put of a store gets the same
@@ -265,8 +265,7 @@ int wr_storage_open(const char *url, wr_store **out, wr_error *err)
     const char *loc = url;
     const char *sep = strstr(url, "://");
     if (strncmp(url, "s3://", 5) == 0) {
-        return wr_error_set(err, WR_EUNSUPPORTED, WR_DOMAIN_USER,
-                            "storage '%s': the S3 store is not implemented yet", url);
+        kind = &wr_storage_s3_kind; /* it parses the bucket and prefix itself */
     } else if (strncmp(url, "file:", 5) == 0) {
         /* file:///abs, file://localhost/abs and file:/abs; no percent-decoding. */
         const char *p = url + 5;
@@ -288,7 +287,7 @@ int wr_storage_open(const char *url, wr_store **out, wr_error *err)
         if (scheme)
             return wr_error_set(err, WR_EUNSUPPORTED, WR_DOMAIN_USER,
                                 "storage '%s': unsupported scheme '%.*s' (supported: a path, "
-                                "file://, s3:// later)",
+                                "file://, s3://)",
                                 url, (int)(sep - url), url);
         kind = &wr_storage_local_kind;
     } else {

@@ -1,8 +1,9 @@
 /* storage.h - object stores: where checkpoints and savepoints live. One interface, two
  * kinds: a local directory (the default) and S3 (SigV4 over libcurl, multipart upload for
- * large objects; later). Objects are named by '/'-separated keys relative to the store's
- * root ("chk-12/0123abcd-0.snap"). The store knows nothing about the bytes; integrity
- * (checksums) is the checkpoint format's job, which verifies every file it reads.
+ * large objects; settings from WEIR_S3_* environment variables, see README.md). Objects are named
+ * by '/'-separated keys relative to the store's root ("chk-12/0123abcd-0.snap"). The store knows
+ * nothing about the bytes; integrity (checksums) is the checkpoint format's job, which verifies
+ * every file it reads.
  *
  * Guarantees every kind gives:
  *   - put is atomic: a reader sees the whole object or none (local: a hidden temporary
@@ -16,7 +17,8 @@
  * A prefix (list, delete_prefix) is matched as a string ("chk-1" matches "chk-12/x"): it
  * follows the key rules except that it may be empty and its last segment may be empty.
  * Errors: bad keys, prefixes and URLs are WR_DOMAIN_USER; I/O failures WR_EIO in
- * WR_DOMAIN_EXTERNAL with the errno text and the path; a missing object WR_ENOENT.
+ * WR_DOMAIN_EXTERNAL with the errno text and the path (S3: the operation, the key, the HTTP
+ * status and S3's error code); a missing object WR_ENOENT.
  *
  * Threads: a store handle may be used from several threads at once (the uploader pool and
  * the coordinator); it keeps no per-call state.
@@ -36,8 +38,8 @@
 typedef struct wr_store wr_store;
 
 /* Open the store at `url`: an absolute or relative path or "file:///abs/path" (a local
- * directory, created with its parents if missing), or "s3://bucket/prefix" (fails with
- * WR_EUNSUPPORTED until the S3 store lands). */
+ * directory, created with its parents if missing), or "s3://bucket/prefix" (an S3 bucket; the
+ * endpoint, region and credentials come from the environment: README.md). */
 int wr_storage_open(const char *url, wr_store **out, wr_error *err);
 void wr_storage_close(wr_store *s);
 /* A description for logs and errors ("/var/lib/weir/ckpt", "s3://bucket/prefix"). */

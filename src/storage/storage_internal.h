@@ -1,6 +1,7 @@
-/* storage_internal.h - what storage.c shares with the store kinds (storage_local.c, later
- * storage_s3.c): the kind vtable and the fault directive of one put. Not used outside
- * src/storage. */
+/* storage_internal.h - what storage.c shares with the store kinds (storage_local.c,
+ * storage_s3.c): the kind vtable and the fault directive of one put; and the AWS Signature
+ * Version 4 signer of the S3 kind (storage_s3_sign.c), declared here so that its unit test
+ * can check it against AWS's published examples. Not used outside src/storage. */
 #ifndef WR_STORAGE_INTERNAL_H
 #define WR_STORAGE_INTERNAL_H
 
@@ -43,6 +44,45 @@ typedef struct wr_store_kind {
 } wr_store_kind;
 
 extern const wr_store_kind wr_storage_local_kind;
+extern const wr_store_kind wr_storage_s3_kind;
+
+/* ------------------------------------------------------------------------------------------
+ * AWS Signature Version 4 (storage_s3_sign.c). Pure functions: no clock, no I/O.
+ * ---------------------------------------------------------------------------------------- */
+
+/* A header or query parameter. */
+typedef struct wr_s3_kv {
+    const char *name;
+    const char *value; /* NULL is "" */
+} wr_s3_kv;
+
+/* SHA-256 of n bytes as 64 lower-case hex digits and a NUL. */
+void wr_s3_sha256_hex(const void *p, size_t n, char out[65]);
+/* Append s (n bytes) URI-encoded as SigV4 wants: A-Z a-z 0-9 - . _ ~ as they are, '/' as it
+ * is when keep_slash (an S3 object path), every other byte as %XX (upper-case hex). */
+int wr_s3_uri_encode(wr_buf *b, const char *s, size_t n, bool keep_slash);
+/* Append the canonical query string of the raw (unencoded) parameters: each name and value
+ * encoded, "name=value" pairs sorted by encoded name then value, joined by '&'. The same
+ * string serves as the query of the URL that is sent. */
+int wr_s3_canonical_query(wr_buf *out, const wr_s3_kv *params, size_t n);
+
+/* One request to sign. Every header given is signed (so give the Host header exactly as it
+ * is sent); names in any case, values trimmed and inner runs of spaces collapsed. */
+typedef struct wr_s3_sigv4 {
+    const char *method;          /* "GET" */
+    const char *canonical_uri;   /* already encoded: "/bucket/a%20b" */
+    const char *canonical_query; /* from wr_s3_canonical_query ("" for none) */
+    const wr_s3_kv *headers;
+    size_t nheaders;          /* at most 16 */
+    const char *payload_hash; /* hex SHA-256 of the body, or "UNSIGNED-PAYLOAD" */
+    const char *amz_date;     /* "YYYYMMDDTHHMMSSZ" (UTC), as sent in x-amz-date */
+    const char *region, *service, *access_key, *secret_key;
+} wr_s3_sigv4;
+
+/* Sign: append the canonical request to creq and the string to sign to sts (either may be
+ * NULL) and the value of the Authorization header to auth. WR_EINVAL on too many headers or
+ * a malformed date, WR_ENOMEM. */
+int wr_s3_sign(const wr_s3_sigv4 *in, wr_buf *creq, wr_buf *sts, wr_buf *auth);
 
 /* Write s (n bytes) into dst as a quoted, escaped string for messages ("a\x01b"), cut to
  * fit dst_size with "..." when long. */
