@@ -5,7 +5,9 @@
  * FIRST/LAST on integers, doubles (-0.0, NaN, infinities), 128-bit decimals and strings, with
  * OFFSET/LIMIT, over a changelog input, and on 50 000 random rows (buffer compaction) against
  * qsort; LIMIT takes the first rows of an append-only input and replaces retracted rows of a
- * changelog; no leaks. */
+ * changelog; sort (changelog and random input) and append-only LIMIT also checkpointed and
+ * restored after every batch (same output); no leaks. */
+#include "test_operators_ckpt_proxy.h"
 #include "test_operators_rank_util.h"
 
 #include <math.h>
@@ -158,6 +160,17 @@ static void test_values_source(void **unused)
     assert_int_equal(wr_mem_live_allocs(), live0);
 }
 
+/* When set, the operator under test runs behind the checkpoint round-trip proxy. */
+static bool g_roundtrip;
+
+static void maybe_roundtrip(const wr_op_vt **vt, void **cfg, void (**cfg_free)(void *))
+{
+    if (!g_roundtrip) return;
+    *cfg = cp_cfg_new(*vt, *cfg, *cfg_free);
+    *cfg_free = cp_cfg_free;
+    *vt = &cp_vt;
+}
+
 /* ------------------------------------------------------------------------------------------
  * ORDER BY [LIMIT/OFFSET]
  * ---------------------------------------------------------------------------------------- */
@@ -170,7 +183,11 @@ static th_sink *run_sort(const wr_schema *in, const char *const *batches, size_t
     wr_error err = {0};
     assert_int_equal(wr_sort_check(cfg, in, &err), 0);
     th_sink *sink = th_sink_new(1);
-    ru_run_ok(in, ru_source(in, batches, n), &wr_op_sort_vt, cfg, wr_sort_cfg_free, in, sink, NULL);
+    const wr_op_vt *vt = &wr_op_sort_vt;
+    void *c = cfg;
+    void (*cfg_free)(void *) = wr_sort_cfg_free;
+    maybe_roundtrip(&vt, &c, &cfg_free);
+    ru_run_ok(in, ru_source(in, batches, n), vt, c, cfg_free, in, sink, NULL);
     return sink;
 }
 
@@ -301,11 +318,15 @@ static void test_sort_changelog(void **unused)
     static const char *b[] = {"+I|a|1|0;+I|b|2|0;-D|a|1|0", "+I|c|3|0;+U|b|2|0;-U|b|2|0;-D|q|9|0",
                               "+I|a|5|0;+I|a|5|0;-D|a|5|0"};
     wr_sort_key k = {.col = 1, .desc = true};
-    th_sink *s = run_sort(in, b, 3, &k, 1, 0, -1, false);
-    th_assert_lines(s, "+I[a, 5, 0.0]\n"
-                       "+I[c, 3, 0.0]\n"
-                       "+I[b, 2, 0.0]\n");
-    th_sink_free(s);
+    for (int rt = 0; rt < 2; rt++) {
+        g_roundtrip = rt; /* the multiset with its counts survives a restore */
+        th_sink *s = run_sort(in, b, 3, &k, 1, 0, -1, false);
+        th_assert_lines(s, "+I[a, 5, 0.0]\n"
+                           "+I[c, 3, 0.0]\n"
+                           "+I[b, 2, 0.0]\n");
+        th_sink_free(s);
+    }
+    g_roundtrip = false;
     wr_schema_free(in);
     assert_int_equal(wr_mem_live_allocs(), live0);
 }
@@ -342,8 +363,10 @@ static void test_sort_random(void **unused)
     }
     struct {
         int64_t offset, limit;
-    } runs[] = {{0, -1}, {5, 10}, {0, 1}};
+        bool roundtrip;
+    } runs[] = {{0, -1, false}, {5, 10, false}, {0, 1, false}, {0, -1, true}, {5, 10, true}};
     for (size_t r = 0; r < WR_ARRAY_LEN(runs); r++) {
+        g_roundtrip = runs[r].roundtrip; /* buffered rows and the arrival sequence survive */
         th_source_cfg *src = th_source_cfg_new();
         char line[64];
         for (int i = 0; i < n;) {
@@ -358,9 +381,12 @@ static void test_sort_random(void **unused)
             th_source_add(src, b, 0);
         }
         wr_sort_key k = {.col = 0, .desc = true};
-        wr_sort_cfg *cfg = wr_sort_cfg_new(&k, 1, runs[r].offset, runs[r].limit, true);
+        const wr_op_vt *vt = &wr_op_sort_vt;
+        void *cfg = wr_sort_cfg_new(&k, 1, runs[r].offset, runs[r].limit, true);
+        void (*cfg_free)(void *) = wr_sort_cfg_free;
+        maybe_roundtrip(&vt, &cfg, &cfg_free);
         th_sink *sink = th_sink_new(1);
-        ru_run_ok(in, src, &wr_op_sort_vt, cfg, wr_sort_cfg_free, in, sink, NULL);
+        ru_run_ok(in, src, vt, cfg, cfg_free, in, sink, NULL);
         srow *sorted = malloc(n * sizeof(srow));
         memcpy(sorted, rows, n * sizeof(srow));
         qsort(sorted, n, sizeof(srow), srow_cmp);
@@ -378,6 +404,7 @@ static void test_sort_random(void **unused)
         free(sorted);
         th_sink_free(sink);
     }
+    g_roundtrip = false;
     free(rows);
     wr_schema_free(in);
     assert_int_equal(wr_mem_live_allocs(), live0);
@@ -398,13 +425,19 @@ static void test_limit_append(void **unused)
     } cases[] = {
         {3, 5, "3 4 5 6 7"}, {0, 4, "0 1 2 3"}, {4, 4, "4 5 6 7"}, {9, 5, "9"}, {2, 0, ""},
     };
-    for (size_t i = 0; i < WR_ARRAY_LEN(cases); i++) {
-        wr_limit_cfg *cfg = wr_limit_cfg_new(cases[i].offset, cases[i].limit, true);
+    for (size_t i = 0; i < 2 * WR_ARRAY_LEN(cases); i++) {
+        size_t c = i % WR_ARRAY_LEN(cases);
+        g_roundtrip = i >= WR_ARRAY_LEN(cases); /* the count of rows seen survives */
+        const wr_op_vt *vt = &wr_op_limit_vt;
+        void *cfg = wr_limit_cfg_new(cases[c].offset, cases[c].limit, true);
+        void (*cfg_free)(void *) = wr_limit_cfg_free;
+        maybe_roundtrip(&vt, &cfg, &cfg_free);
         th_sink *sink = th_sink_new(1);
-        ru_run_ok(in, ru_source(in, b, 3), &wr_op_limit_vt, cfg, wr_limit_cfg_free, in, sink, NULL);
-        expect_column(sink, 1, cases[i].want);
+        ru_run_ok(in, ru_source(in, b, 3), vt, cfg, cfg_free, in, sink, NULL);
+        expect_column(sink, 1, cases[c].want);
         th_sink_free(sink);
     }
+    g_roundtrip = false;
     wr_schema_free(in);
     assert_int_equal(wr_mem_live_allocs(), live0);
 }
