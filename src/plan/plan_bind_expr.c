@@ -423,7 +423,8 @@ static wr_pexpr *bind_call(wr_benv *env, const wr_sql_expr *e)
     wr_pexpr *r = call(env, e->pos, fn, args, cl->nargs);
     if (r && cl->returning) {
         wr_error err = {0};
-        r = wr_px_cast(a, r, cl->returning->type, false, &err);
+        /* RETURNING converts as a TRY_CAST: JSON_VALUE answers NULL ON ERROR by default. */
+        r = wr_px_cast(a, r, cl->returning->type, true, &err);
         if (!r) return fail_err(env, cl->returning->pos, &err);
     }
     return r;
