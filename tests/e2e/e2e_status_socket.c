@@ -191,11 +191,14 @@ static void assert_error(conn *c, const char *line, const char *msg)
 
 /* 100 000 rows at 400 rows/s: bounded, but far longer than the test runs. */
 static const char job_sql[] =
-    "CREATE TABLE g (id BIGINT, k INT) WITH ('connector' = 'datagen', 'rows-per-second' = "
-    "'400', 'number-of-rows' = '100000', 'fields.id.kind' = 'sequence', 'fields.id.start' = "
-    "'0', 'fields.id.end' = '99999', 'fields.k.min' = '0', 'fields.k.max' = '9');\n"
+    "CREATE TABLE g (id BIGINT, k INT, ts AS TO_TIMESTAMP_LTZ(1704067200000 + id * 10, 3), "
+    "WATERMARK FOR ts AS ts - INTERVAL '2' SECOND) WITH ('connector' = 'datagen', "
+    "'rows-per-second' = '400', 'number-of-rows' = '100000', 'fields.id.kind' = 'sequence', "
+    "'fields.id.start' = '0', 'fields.id.end' = '99999', 'fields.k.min' = '0', "
+    "'fields.k.max' = '9');\n"
     "CREATE TABLE b (k INT, n BIGINT) WITH ('connector' = 'blackhole');\n"
-    "INSERT INTO b SELECT k, COUNT(*) FROM g GROUP BY k;\n";
+    "INSERT INTO b SELECT k, COUNT(*) FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(ts), INTERVAL '1' "
+    "SECOND)) GROUP BY k, window_start, window_end;\n";
 
 static void test_status_savepoint_errors_stop(void **state)
 {
@@ -231,9 +234,12 @@ static void test_status_savepoint_errors_stop(void **state)
         r = request(&a, "{\"op\":\"status\"}");
         if (strstr(r, "\"state\":\"CREATED\",\"attempt\":0,")) continue; /* still planning */
         assert_has(r, "{\"ok\":true,\"protocol\":1,\"state\":\"RUNNING\",\"attempt\":1,");
-        if (field_int(r, "completed") >= 1 && field_int(r, "records_in_sources") > 0) break;
+        if (field_int(r, "completed") >= 1 && field_int(r, "records_in_sources") > 0 &&
+            strstr(r, "\"watermark\":170")) /* event time starts at 2024-01-01 */
+            break;
     }
     assert_true(field_int(r, "completed") >= 1);
+    assert_has(r, "\"watermark\":170");
     assert_true(field_int(r, "start_time_ms") > 1600000000000ll);
     assert_has(r, "\"tasks\":[{\"name\":\"Source: g");
     assert_has(r, "(2/2)\",\"subtask\":1,");
