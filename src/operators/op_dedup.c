@@ -5,7 +5,9 @@
  * row's rowtime to compare with). Keep-first on proctime emits the first row of each key
  * straight from the input batch (a gather, no decoding); the other modes emit from the stored
  * rows. A replaced row's allocation is reused when the new row fits in it, so a key updated
- * again and again does not allocate. */
+ * again and again does not allocate. Every key remembers its partition hash (checkpoints
+ * need its key group): a kept row carries it as its 8 key bytes (dedup rows have no sort
+ * key), and in proctime keep-first mode the value slot itself holds it. */
 #include "operators/op_rank_internal.h"
 
 typedef struct dd_state {
@@ -20,8 +22,16 @@ typedef struct dd_state {
     rk_out out;
 } dd_state;
 
-/* The value of a seen key in keep-first proctime mode (no row is kept). */
-static char dd_seen;
+/* Keep-first on processing time keeps no row: the value slot of a seen key holds the key's
+ * hash (possibly 0, so the slot's value is never tested for NULL in that mode). */
+_Static_assert(sizeof(void *) >= sizeof(uint64_t), "a hash fits in a value slot");
+#define DD_HASH_SLOT(h) ((void *)(uintptr_t)(h))
+#define DD_SLOT_HASH(v) ((uint64_t)(uintptr_t)(v))
+
+static bool dd_keeps_rows(const wr_dedup_cfg *c)
+{
+    return c->rowtime || c->keep_last;
+}
 
 /* ------------------------------------------------------------------------------------------
  * Config
@@ -92,7 +102,7 @@ static void dd_close(void *state)
     void **v;
     wr_htab_iter_init(&st->keys, &it);
     while (wr_htab_iter_next(&it, &k, &kl, &v))
-        if (*v && *v != &dd_seen) wr_free(*v);
+        if (dd_keeps_rows(st->cfg)) wr_free(*v);
     wr_htab_free(&st->keys, NULL);
     wr_rk_stats_rows(st->cfg->stats, -st->rows, -st->nkeys_held, 0);
     wr_rk_keys_free(&st->pkeys);
@@ -127,18 +137,21 @@ static int dd_open(void **state, wr_op_ctx *ctx, const void *config, wr_error *e
  * Processing
  * ---------------------------------------------------------------------------------------- */
 
-/* Replace *slot's row by row i of `in` (reusing the allocation when it fits). */
-static int store_row(dd_state *st, void **slot, const wr_batch *in, uint32_t i, int64_t ts)
+/* Replace *slot's row by row i of `in` (reusing the allocation when it fits); the row's key
+ * bytes are the partition hash h. */
+static int store_row(dd_state *st, void **slot, const wr_batch *in, uint32_t i, uint64_t h,
+                     int64_t ts)
 {
     rk_row *old = *slot;
     size_t rlen = wr_rk_row_size(in, i);
     if (rlen > UINT32_MAX) return WR_ELIMIT;
     if (!old || old->rlen < rlen) {
-        rk_row *r = wr_realloc_owned(st->mem, old, sizeof(rk_row) + rlen);
+        rk_row *r = wr_realloc_owned(st->mem, old, sizeof(rk_row) + sizeof h + rlen);
         if (!r) return WR_ENOMEM;
         if (!old) {
             st->rows++;
-            r->klen = 0;
+            r->klen = sizeof h;
+            memcpy(RK_ROW_KEY(r), &h, sizeof h);
         }
         *slot = old = r;
     }
@@ -157,7 +170,7 @@ static int dd_first_proctime(dd_state *st, wr_op_ctx *ctx, wr_batch *in)
         void **slot = wr_htab_upsert(&st->keys, st->hash[i], pk, st->pkeys.len[i], &inserted);
         if (!slot) return WR_ENOMEM;
         if (!inserted) continue;
-        *slot = &dd_seen;
+        *slot = DD_HASH_SLOT(st->hash[i]);
         st->nkeys_held++;
         st->sel[nsel++] = i;
     }
@@ -190,7 +203,7 @@ static int dd_row(dd_state *st, const wr_batch *in, uint32_t i, int64_t ts)
     if (!slot) return WR_ENOMEM;
     if (inserted) {
         st->nkeys_held++;
-        if ((rc = store_row(st, slot, in, i, ts)) < 0) {
+        if ((rc = store_row(st, slot, in, i, st->hash[i], ts)) < 0) {
             wr_htab_remove(&st->keys, st->hash[i], pk, pklen, NULL);
             st->nkeys_held--;
             return rc;
@@ -205,7 +218,7 @@ static int dd_row(dd_state *st, const wr_batch *in, uint32_t i, int64_t ts)
         return 0; /* same row again: Flink (without state TTL) emits nothing */
     }
     if ((rc = wr_rk_out_row(&st->out, RK_ROW_REC(old), WR_RK_UPDATE_BEFORE, 0)) < 0) return rc;
-    if ((rc = store_row(st, slot, in, i, ts)) < 0) return rc;
+    if ((rc = store_row(st, slot, in, i, st->hash[i], ts)) < 0) return rc;
     return wr_rk_out_row(&st->out, RK_ROW_REC((rk_row *)*slot), WR_RK_UPDATE_AFTER, 0);
 }
 
@@ -268,6 +281,125 @@ fail:
     return wr_error_set(err, rc, WR_DOMAIN_INTERNAL, "%s: %s", wr_op_name(ctx), wr_err_str(rc));
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records, namespace 0, key = the encoded partition key (as in the table):
+ *   "dedup.row"   modes that keep a row (keep-last, rowtime): value = the partition hash
+ *                 (u64 little-endian; key group and table slot), the kept row's rowtime (i64
+ *                 little-endian; 0 on processing time), then the row in the row encoding of
+ *                 op_rank_internal.h. After a restore the kept row is what -U retracts and
+ *                 what a later row's rowtime is compared with.
+ *   "dedup.seen"  keep-first on processing time: value = the partition hash (u64).
+ * ---------------------------------------------------------------------------------------- */
+#define DD_TABLE_ROW  "dedup.row"
+#define DD_TABLE_SEEN "dedup.seen"
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+static int dd_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    WR_UNUSED(id);
+    dd_state *st = state;
+    const bool rows = dd_keeps_rows(st->cfg);
+    const uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf val;
+    wr_buf_init(&val);
+    wr_htab_iter it;
+    const void *k;
+    size_t kl;
+    void **v;
+    int rc = 0;
+    wr_htab_iter_init(&st->keys, &it);
+    while (rc == 0 && wr_htab_iter_next(&it, &k, &kl, &v)) {
+        uint8_t hdr[16];
+        const rk_row *r = rows ? *v : NULL;
+        if (rows && !r) continue;
+        uint64_t h;
+        if (r)
+            memcpy(&h, RK_ROW_KEY(r), sizeof h);
+        else
+            h = DD_SLOT_HASH(*v);
+        put_le64(hdr, h);
+        if (!rows) {
+            rc = wr_snap_put(w, DD_TABLE_SEEN, wr_keygroup_of(h, max_par), 0, k, (uint32_t)kl, hdr,
+                             8, err);
+            continue;
+        }
+        put_le64(hdr + 8, (uint64_t)r->aux);
+        wr_buf_clear(&val);
+        if (wr_buf_append(&val, hdr, sizeof hdr) || wr_buf_append(&val, RK_ROW_REC(r), r->rlen)) {
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        rc = wr_snap_put(w, DD_TABLE_ROW, wr_keygroup_of(h, max_par), 0, k, (uint32_t)kl, val.ptr,
+                         (uint32_t)val.len, err);
+    }
+    wr_buf_free(&val);
+    return rc;
+}
+
+static int dd_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    dd_state *st = state;
+    const bool rows = dd_keeps_rows(st->cfg);
+    const char *table = rows ? DD_TABLE_ROW : DD_TABLE_SEEN;
+    int64_t rows0 = st->rows, keys0 = st->nkeys_held;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next(r, table, &rec, err)) == 1) {
+        if (rows ? rec.vlen < 16 : rec.vlen != 8) {
+            rc = wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                              "%s: bad deduplication state record", wr_op_name(ctx));
+            break;
+        }
+        uint64_t h = get_le64(rec.val);
+        bool ins;
+        void **slot = wr_htab_upsert(&st->keys, h, rec.key, rec.klen, &ins);
+        if (!slot) {
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        if (!ins) {
+            rc = wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                              "%s: a key appears twice in the checkpoint", wr_op_name(ctx));
+            break;
+        }
+        st->nkeys_held++;
+        if (!rows) {
+            *slot = DD_HASH_SLOT(h);
+            continue;
+        }
+        uint32_t rlen = rec.vlen - 16;
+        rk_row *row = wr_malloc_owned(st->mem, sizeof(rk_row) + sizeof h + rlen);
+        if (!row) {
+            wr_htab_remove(&st->keys, h, rec.key, rec.klen, NULL);
+            st->nkeys_held--;
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        row->klen = sizeof h;
+        row->rlen = rlen;
+        row->aux = (int64_t)get_le64(rec.val + 8);
+        memcpy(RK_ROW_KEY(row), &h, sizeof h);
+        memcpy(RK_ROW_REC(row), rec.val + 16, rlen);
+        *slot = row;
+        st->rows++;
+    }
+    wr_rk_stats_rows(st->cfg->stats, st->rows - rows0, st->nkeys_held - keys0, st->rows);
+    return rc < 0 ? rc : 0;
+}
+
 const wr_op_vt wr_op_dedup_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "deduplicate",
@@ -276,4 +408,7 @@ const wr_op_vt wr_op_dedup_vt = {
     .open = dd_open,
     .process = dd_process,
     .close = dd_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = dd_snapshot,
+    .restore = dd_restore,
 };

@@ -23,12 +23,13 @@
 
 typedef enum ga_mode { GA_SINGLE = 0, GA_LOCAL, GA_GLOBAL } ga_mode;
 
-/* Keyed state entry; the accumulator record follows the 16-byte header, so it keeps the
+/* Keyed state entry; the accumulator record follows the 32-byte header, so it keeps the
  * 16-byte alignment of wr_malloc. */
 typedef struct ga_entry {
-    int64_t rows;      /* +1 per +I/+U, -1 per -U/-D (global: sum of the partial deltas) */
-    uint32_t keygroup; /* for checkpoints and rescaling */
-    uint32_t touch;    /* 1 + index in the current batch's touched list; 0 between batches */
+    int64_t rows;   /* +1 per +I/+U, -1 per -U/-D (global: sum of the partial deltas) */
+    uint64_t hash;  /* the key's partition hash: its key group in checkpoints, its table slot */
+    uint32_t touch; /* 1 + index in the current batch's touched list; 0 between batches */
+    uint32_t pad_[3];
 } ga_entry;
 _Static_assert(sizeof(ga_entry) % WR_AGG_ACC_ALIGN == 0, "accumulator alignment");
 #define ENTRY_ACC(e) ((uint8_t *)((e) + 1))
@@ -438,7 +439,7 @@ static int ga_lookup(ga_state *st, const wr_batch *in, uint32_t *nt_out)
                 break;
             }
             e->rows = 0;
-            e->keygroup = wr_keygroup_of(h, st->max_par);
+            e->hash = h;
             e->touch = 0;
             wr_agg_init(l, ENTRY_ACC(e));
             bool ins;
@@ -649,6 +650,97 @@ static int ga_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     return ga_process_keyed(st, ctx, in, err);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints (one-phase and global). Keyed records of table "group.acc", one per live key:
+ * namespace 0, key = the encoded group key (as in the state table above), value = the key's
+ * partition hash (u64 little-endian; it gives the key group and the table slot), the key's
+ * row count (i64 little-endian), then the accumulator (wr_agg_encode). The results last
+ * emitted for a key are the results of its accumulator, so -U rows after a restore come
+ * from the decoded accumulator; the row count decides between -U/+U and -D. The local phase
+ * keeps nothing across batches and has no records.
+ * ---------------------------------------------------------------------------------------- */
+#define GA_TABLE "group.acc"
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+static int ga_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    WR_UNUSED(id);
+    ga_state *st = state;
+    wr_buf val;
+    wr_buf_init(&val);
+    wr_htab_iter it;
+    const void *k;
+    size_t kl;
+    void **v;
+    int rc = WR_OK;
+    wr_htab_iter_init(&st->state, &it);
+    while (rc == WR_OK && wr_htab_iter_next(&it, &k, &kl, &v)) {
+        const ga_entry *e = *v;
+        if (!e) continue;
+        uint8_t hdr[16];
+        put_le64(hdr, e->hash);
+        put_le64(hdr + 8, (uint64_t)e->rows);
+        wr_buf_clear(&val);
+        if (wr_buf_append(&val, hdr, sizeof hdr) || wr_agg_encode(st->l, ENTRY_ACC(e), &val)) {
+            rc = ga_nomem(ctx, err);
+            break;
+        }
+        rc = wr_snap_put(w, GA_TABLE, wr_keygroup_of(e->hash, st->max_par), 0, k, (uint32_t)kl,
+                         val.ptr, (uint32_t)val.len, err);
+    }
+    wr_buf_free(&val);
+    return rc;
+}
+
+static int ga_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    ga_state *st = state;
+    const wr_agg_layout *l = st->l;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next(r, GA_TABLE, &rec, err)) == 1) {
+        if (rec.vlen < 16 || (int64_t)get_le64(rec.val + 8) <= 0)
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: bad group aggregation state record", wr_op_name(ctx));
+        uint64_t h = get_le64(rec.val);
+        ga_entry *e = wr_malloc_owned(st->mem, sizeof(ga_entry) + l->acc_size);
+        if (!e) return ga_nomem(ctx, err);
+        memset(e, 0, sizeof *e);
+        e->rows = (int64_t)get_le64(rec.val + 8);
+        e->hash = h;
+        rc = wr_agg_decode(l, rec.val + 16, rec.vlen - 16, ENTRY_ACC(e), st->mem, err);
+        if (rc < 0) {
+            wr_free(e);
+            return rc;
+        }
+        bool ins;
+        void **slot = wr_htab_upsert(&st->state, h, rec.key, rec.klen, &ins);
+        if (!slot || !ins) {
+            wr_agg_destroy(l, ENTRY_ACC(e));
+            wr_free(e);
+            if (!slot) return ga_nomem(ctx, err);
+            return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
+                                "%s: a group key appears twice in the checkpoint", wr_op_name(ctx));
+        }
+        *slot = e;
+        st->nkeys_live++;
+    }
+    return rc < 0 ? rc : WR_OK;
+}
+
 const wr_op_vt wr_op_group_agg_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "group_agg",
@@ -657,6 +749,9 @@ const wr_op_vt wr_op_group_agg_vt = {
     .open = ga_open,
     .process = ga_process,
     .close = ga_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = ga_snapshot,
+    .restore = ga_restore,
 };
 
 const wr_op_vt wr_op_local_group_agg_vt = {
@@ -678,4 +773,7 @@ const wr_op_vt wr_op_global_group_agg_vt = {
     .open = ga_open_global,
     .process = ga_process,
     .close = ga_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = ga_snapshot,
+    .restore = ga_restore,
 };

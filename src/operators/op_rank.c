@@ -18,6 +18,7 @@
 
 typedef struct tn_part {
     rk_list list;
+    uint64_t hash; /* the partition key's hash: its key group in checkpoints */
 } tn_part;
 
 typedef struct tn_state {
@@ -319,6 +320,7 @@ static int tn_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
                     rc = WR_ENOMEM;
                     goto fail;
                 }
+                ((tn_part *)*slot)->hash = st->hash[i];
                 st->nparts++;
             }
             p = *slot;
@@ -349,6 +351,138 @@ fail:
     return wr_error_set(err, rc, WR_DOMAIN_INTERNAL, "%s: %s", wr_op_name(ctx), wr_err_str(rc));
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Checkpoints. Keyed records of table "rank.row", one per stored row (with an append-only
+ * input at most rank_end per partition, with a changelog input every row held), written in
+ * the partition's order: namespace 0, key = the encoded partition key (as in the table),
+ * value = the partition hash (u64 little-endian; key group and table slot), the sort key's
+ * length (u32 little-endian), the sort key with its 8-byte arrival sequence suffix, then
+ * the row in the row encoding of op_rank_internal.h. The stored rows are exactly what the
+ * operator compares new rows with and what it retracts (-U/-D) later, so a restored
+ * partition continues as it would have. The arrival sequence restarts after the largest one
+ * restored, so rows arriving after the restore still rank after equal rows from before.
+ * ---------------------------------------------------------------------------------------- */
+#define TN_TABLE "rank.row"
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++)
+        v |= (uint64_t)p[k] << (8 * k);
+    return v;
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < 8; k++)
+        v = (v << 8) | p[k];
+    return v;
+}
+
+static int tn_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
+{
+    WR_UNUSED(id);
+    tn_state *st = state;
+    const uint32_t max_par = wr_op_max_parallelism(ctx);
+    wr_buf val;
+    wr_buf_init(&val);
+    wr_htab_iter it;
+    const void *k;
+    size_t kl;
+    void **v;
+    int rc = 0;
+    wr_htab_iter_init(&st->parts, &it);
+    while (rc == 0 && wr_htab_iter_next(&it, &k, &kl, &v)) {
+        const tn_part *p = *v;
+        if (!p) continue;
+        const uint32_t kg = wr_keygroup_of(p->hash, max_par);
+        rk_iter ri;
+        wr_rk_list_seek(&p->list, 1, &ri);
+        const rk_row *r;
+        while (rc == 0 && (r = wr_rk_iter_next(&ri))) {
+            uint8_t hdr[12];
+            put_le64(hdr, p->hash);
+            for (int b = 0; b < 4; b++)
+                hdr[8 + b] = (uint8_t)(r->klen >> (8 * b));
+            wr_buf_clear(&val);
+            if (wr_buf_append(&val, hdr, sizeof hdr) ||
+                wr_buf_append(&val, r->data, (size_t)r->klen + r->rlen)) {
+                rc = wr_rk_nomem(ctx, err);
+                break;
+            }
+            rc = wr_snap_put(w, TN_TABLE, kg, 0, k, (uint32_t)kl, val.ptr, (uint32_t)val.len, err);
+        }
+    }
+    wr_buf_free(&val);
+    return rc;
+}
+
+static int tn_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *err)
+{
+    tn_state *st = state;
+    int64_t rows0 = st->rows, parts0 = st->nparts;
+    wr_snap_rec rec;
+    int rc;
+    while ((rc = wr_snap_next(r, TN_TABLE, &rec, err)) == 1) {
+        uint32_t klen = 0;
+        if (rec.vlen >= 12)
+            for (int b = 0; b < 4; b++)
+                klen |= (uint32_t)rec.val[8 + b] << (8 * b);
+        if (rec.vlen < 12 || klen < 8 || klen > rec.vlen - 12) {
+            rc = wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL, "%s: bad Top-N state record",
+                              wr_op_name(ctx));
+            break;
+        }
+        const uint64_t h = get_le64(rec.val);
+        const uint32_t rlen = rec.vlen - 12 - klen;
+        bool inserted;
+        void **slot = wr_htab_upsert(&st->parts, h, rec.key, rec.klen, &inserted);
+        if (!slot) {
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        if (inserted) {
+            tn_part *np = wr_calloc_owned(st->mem, 1, sizeof(tn_part));
+            if (!np) {
+                wr_htab_remove(&st->parts, h, rec.key, rec.klen, NULL);
+                rc = wr_rk_nomem(ctx, err);
+                break;
+            }
+            np->hash = h;
+            *slot = np;
+            st->nparts++;
+        }
+        tn_part *p = *slot;
+        rk_row *row = wr_malloc_owned(st->mem, sizeof(rk_row) + klen + rlen);
+        if (!row) {
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        row->klen = klen;
+        row->rlen = rlen;
+        row->aux = 0;
+        memcpy(row->data, rec.val + 12, (size_t)klen + rlen);
+        int64_t pos = wr_rk_list_insert(&p->list, st->mem, row, (uint64_t)st->cfg->rank_end);
+        if (pos < 0) {
+            wr_free(row);
+            rc = wr_rk_nomem(ctx, err);
+            break;
+        }
+        st->rows++;
+        uint64_t seq = get_be64(RK_ROW_KEY(row) + klen - 8);
+        if (seq >= st->seq) st->seq = seq + 1;
+    }
+    wr_rk_stats_rows(st->cfg->stats, st->rows - rows0, st->nparts - parts0, st->rows);
+    return rc < 0 ? rc : 0;
+}
+
 const wr_op_vt wr_op_rank_vt = {
     .abi_version = WR_ABI_VERSION,
     .name = "rank",
@@ -357,4 +491,7 @@ const wr_op_vt wr_op_rank_vt = {
     .open = tn_open,
     .process = tn_process,
     .close = tn_close,
+    .ckpt = WR_CKPT_STATEFUL,
+    .snapshot = tn_snapshot,
+    .restore = tn_restore,
 };
