@@ -405,6 +405,24 @@ static bool restarts_next(restarts *r, int64_t now, int64_t ran_us, int64_t *del
 /* ------------------------------------------------------------------------------------------
  * One attempt: plan the script, start the job (from `restore` when not NULL), wait.
  * ---------------------------------------------------------------------------------------- */
+/* How long an attempt took to start, for recovery-time measurements (bench/checkpoint): from
+ * t0 (the process start; for a restart, the attempt's) to the first row a source produced,
+ * and, when it restored, from reading the checkpoint (load_t0) to the end of the last task's
+ * restore, of which reading and verifying the checkpoint's files took load_us. */
+static void log_startup(const wr_job_stats *st, int64_t t0, int64_t load_t0, int64_t load_us)
+{
+    double first = st->first_record_mono_us ? (double)(st->first_record_mono_us - t0) / 1e3 : -1;
+    if (load_us < 0) {
+        wr_log(WR_LOG_INFO, "run", "first record after %.1f ms", first);
+        return;
+    }
+    int64_t end = st->restored_mono_us ? st->restored_mono_us : load_t0 + load_us;
+    wr_log(WR_LOG_INFO, "run",
+           "first record after %.1f ms, restore took %.1f ms (reading and verifying the "
+           "checkpoint %.1f ms; state restored after %.1f ms)",
+           first, (double)(end - load_t0) / 1e3, (double)load_us / 1e3, (double)(end - t0) / 1e3);
+}
+
 typedef struct attempt {
     int status;  /* exit status of this attempt */
     bool ran;    /* the job started (a failure then may be restarted) */
@@ -422,6 +440,7 @@ static void run_attempt(int argc, char **argv, const char *restore, run_ctl *ctl
     wr_session *sess;
     char *text;
     wr_plan_job *pj = NULL;
+    int64_t t0 = first ? wr_main_start_us : wr_mono_us();
     a->status = wr_main_load_script("run", argc, argv, &cfg, &sess, &text);
     if (a->status != WR_EXIT_OK || !sess) goto done;
     if (first) wr_main_apply_log_config(cfg);
@@ -447,10 +466,13 @@ static void run_attempt(int argc, char **argv, const char *restore, run_ctl *ctl
         .channel_batches = (uint32_t)wr_config_int(cfg, "weir.channel-capacity"),
     };
     wr_ckpt_coord *coord = NULL;
+    int64_t load_t0 = wr_mono_us();
     if ((a->status = setup_checkpointing(cfg, pj, &coord, &opts)) != WR_EXIT_OK) {
         wr_ckpt_coord_free(coord);
         goto done;
     }
+    const char *rp = wr_config_str(cfg, "execution.savepoint.path");
+    int64_t load_us = rp && *rp ? wr_mono_us() - load_t0 : -1;
     a->checkpointing = coord != NULL;
     if (first && (a->status = restarts_init(cfg, coord != NULL, rs)) != WR_EXIT_OK) {
         wr_ckpt_coord_free(coord);
@@ -464,7 +486,7 @@ static void run_attempt(int argc, char **argv, const char *restore, run_ctl *ctl
         goto done;
     }
     a->ran = true;
-    int64_t t0 = wr_mono_us();
+    int64_t t_run = wr_mono_us();
     if (coord && wr_ckpt_coord_start(coord, wr_plan_job_graph(pj), x, &err) != WR_OK) {
         wr_main_error("run: %s", err.msg);
         wr_job_fail(x, &err);
@@ -484,14 +506,17 @@ static void run_attempt(int argc, char **argv, const char *restore, run_ctl *ctl
     if (stop) on_stop(ctl); /* the signal came before the job started */
     wr_run_status_attach(x, coord, ctl->savepoint_dir);
     wr_run_status_detach(); /* before wr_job_wait frees x */
-    int rc = wr_job_wait(x, NULL, &a->err);
+    wr_job_stats st;
+    int rc = wr_job_wait(x, &st, &a->err);
+    log_startup(&st, t0, load_t0, load_us);
+    wr_job_stats_free(&st);
     if (wr_run_status_ended(rc, &a->err)) ctl->stop_failed = true;
     wr_mutex_lock(&ctl->mu);
     ctl->x = NULL;
     ctl->coord = NULL;
     wr_mutex_unlock(&ctl->mu);
     wr_ckpt_coord_free(coord);
-    a->ran_us = wr_mono_us() - t0;
+    a->ran_us = wr_mono_us() - t_run;
     if (rc != WR_OK) {
         a->failed = true;
         a->status = WR_EXIT_FAILED;

@@ -369,6 +369,7 @@ static int fill_stats(wr_job_exec *x, wr_job_stats *s)
     memset(s, 0, sizeof *s);
     s->started_mono_us = x->started_us;
     s->first_record_mono_us = atomic_load(&x->first_record_us);
+    s->restored_mono_us = atomic_load(&x->restored_us);
     s->finished_mono_us = atomic_load(&x->finished_us);
     s->tasks = wr_calloc(x->ntasks ? x->ntasks : 1, sizeof *s->tasks);
     if (!s->tasks) return WR_ENOMEM;

@@ -292,6 +292,7 @@ typedef struct wr_job_stats {
     wr_task_stats *tasks; /* owned; wr_job_stats_free */
     int64_t started_mono_us;
     int64_t first_record_mono_us; /* when a source first produced a row; 0 if never */
+    int64_t restored_mono_us;     /* when the last task finished restoring; 0 if none did */
     int64_t finished_mono_us;
     uint64_t records_out_sinks;  /* rows consumed by vertices without outputs */
     uint64_t records_in_sources; /* rows produced by the sources */

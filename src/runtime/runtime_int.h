@@ -418,6 +418,7 @@ struct wr_job_exec {
 
     int64_t started_us;
     _Atomic int64_t first_record_us;
+    _Atomic int64_t restored_us; /* the last task that restored state finished it */
     _Atomic int64_t finished_us;
     wr_mem_owner mem; /* channels, tasks */
 };

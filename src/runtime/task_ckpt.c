@@ -252,6 +252,7 @@ int wr_rt_ckpt_restore(wr_rt_task *t)
     if (!h || !h->restore) return WR_OK;
     uint32_t kgs, kge;
     kg_range(t, &kgs, &kge);
+    bool restored = false;
     for (uint32_t i = 0; i < nverts(t); i++) {
         wr_rt_vertex *v = vert(t, i);
         wr_op_ctx *c = op_of(t, i);
@@ -261,6 +262,7 @@ int wr_rt_ckpt_restore(wr_rt_task *t)
         wr_error_clear(&e);
         int rc = h->restore(h->arg, v->uid, t->subtask, kgs, kge, &r, &e);
         if (rc == WR_ENOENT) continue;
+        restored = true;
         if (rc == WR_OK && !c) {
             rc = wr_rt_source_restore(t, r, &e);
             if (rc == WR_OK && v->src_vt->restore)
@@ -279,6 +281,11 @@ int wr_rt_ckpt_restore(wr_rt_task *t)
                          e.code ? e.msg : wr_err_str(rc));
             return wr_rt_task_error(t, v->name, rc, &f);
         }
+    }
+    if (!restored) return WR_OK;
+    /* The job's restore ends when its last task's does (reported in the job's stats). */
+    int64_t now = wr_mono_us(), prev = atomic_load(&t->x->restored_us);
+    while (prev < now && !atomic_compare_exchange_weak(&t->x->restored_us, &prev, now)) {
     }
     return WR_OK;
 }
