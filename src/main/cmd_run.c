@@ -536,12 +536,13 @@ int wr_cmd_run(int argc, char **argv)
     if (sst != WR_EXIT_OK) return sst;
     run_ctl ctl = {.mu = PTHREAD_MUTEX_INITIALIZER};
     wr_cond_init(&ctl.cv);
-    /* Signals are handled by threads of their own; block them before any other thread. */
-    wr_main_on_stop_signal(on_stop, &ctl);
+    /* Signals are handled by threads of their own; block them before any other thread
+     * (SIGUSR1 too: a thread that does not block it may receive it, and it kills). */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    wr_main_on_stop_signal(on_stop, &ctl);
     if (wr_thread_start(&ctl.usr1, "weir-savepoint", usr1_main, &ctl) == WR_OK)
         ctl.usr1_started = true;
 
