@@ -55,7 +55,9 @@ const wr_setting_def wr_settings[] = {
     {"execution.checkpointing.snapshot-compression", WR_SETTING_BOOL, "true", 0, 0, NULL, 0,
      "Compress snapshot files with zstd (blocks that do not shrink are stored as they are)."},
     {"state.checkpoints.dir", WR_SETTING_STRING, "", 0, 0, NULL, 0,
-     "Where checkpoints go: a directory (or file:// URL). `weir run --checkpoint-dir` sets it."},
+     "Where checkpoints go: a directory, a file:// URL or s3://bucket/prefix (S3 settings: "
+     "WEIR_S3_* environment variables, src/storage/README.md). `weir run --checkpoint-dir` sets "
+     "it."},
     {"state.checkpoints.num-retained", WR_SETTING_INT, "1", 1, 1000, NULL, 0,
      "Completed checkpoints kept; older ones are deleted."},
     {"state.savepoints.dir", WR_SETTING_STRING, "", 0, 0, NULL, 0,

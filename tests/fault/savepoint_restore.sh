@@ -11,6 +11,7 @@
 # The input is 4 CSV files of rows (id, k, ts_ms, v); each file covers the event time after
 # the one before and is ordered up to less than the watermark delay, so no row is late and
 # the uninterrupted run is deterministic. Run one case: CASES="name ..." savepoint_restore.sh
+# The checkpoints go to a temporary directory, or under FAULT_CKPT_BASE when it is set.
 set -euo pipefail
 weir=${WEIR_BIN:?WEIR_BIN is not set}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,10 +66,12 @@ for name in $cases; do
     echo "FAIL $name: the uninterrupted run failed"; cat "$tmp/$name.ref.err"; fails=$((fails + 1)); continue; }
   normalize "$mode" < "$tmp/$name.ref" > "$tmp/$name.ref.n"
   for p in 1 4; do
-    ck="$tmp/$name-$p-ck"
     delay=$((100 + RANDOM % 300))
     for attempt in 1 2 3 4 5 6; do
-      rm -rf "$ck"
+      # FAULT_CKPT_BASE: another place for the checkpoints, e.g. an s3:// URL
+      # (s3_savepoint_restore.sh); a fresh one per attempt, as it cannot be rm -rf'ed.
+      ck="${FAULT_CKPT_BASE:-$tmp}/$name-$p-ck$attempt"
+      case $ck in s3://*) ;; *) rm -rf "$ck" ;; esac
       "$weir" run "$tmp/$name.sql" --parallelism 2 --checkpoint-dir "$ck" \
         --set execution.checkpointing.interval=1h --set execution.stop-with-savepoint=true \
         > "$tmp/$name-$p.out1" 2> "$tmp/$name-$p.err1" &
