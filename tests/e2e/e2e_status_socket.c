@@ -318,6 +318,26 @@ static void test_status_savepoint_errors_stop(void **state)
     assert_has(e, "\"state\":\"RUNNING\"");
     free(e);
 
+    /* A client that asks for a savepoint and leaves at once: the savepoint is taken, the
+     * response goes nowhere, the socket serves on. */
+    conn gone;
+    conn_open(&gone, sock);
+    conn_send(&gone, "{\"op\":\"savepoint\"}\n", 19);
+    conn_close(&gone);
+    for (int i = 0;; i++) {
+        assert_true(i < 1000);
+        char *log = wr_test_read_file(errf, NULL);
+        int n = 0;
+        for (const char *p = log; (p = strstr(p, "weir: savepoint ")); p++)
+            n++;
+        free(log);
+        r = request(&b, "{\"op\":\"status\"}");
+        bool sp_idle = strstr(r, "\"savepoint_in_progress\":false") != NULL;
+        free(r);
+        if (n == 2 && sp_idle) break;
+        usleep(20000);
+    }
+
     /* Stop with a savepoint: the job finishes, exit 0, the path is printed, socket gone. */
     r = request(&a, "{\"op\":\"stop\",\"savepoint\":true}");
     assert_has(r, "{\"ok\":true,\"savepoint\":\"");
