@@ -84,6 +84,10 @@ typedef struct wr_s3_sigv4 {
  * a malformed date, WR_ENOMEM. */
 int wr_s3_sign(const wr_s3_sigv4 *in, wr_buf *creq, wr_buf *sts, wr_buf *auth);
 
+/* storage_s3.c's XML scanner: the decoded text of the first element <tag> in [b, e) into out
+ * (cleared first); false when there is none or it is not closed within [b, e). */
+bool wr_s3_xml_text(const char *b, const char *e, const char *tag, wr_buf *out);
+
 /* Write s (n bytes) into dst as a quoted, escaped string for messages ("a\x01b"), cut to
  * fit dst_size with "..." when long. */
 void wr_storage_quote(char *dst, size_t dst_size, const char *s, size_t n);

@@ -204,7 +204,7 @@ static bool xml_next(const char **p, const char *end, const char *tag, const cha
 }
 
 /* The decoded text of the first <tag> in [b, e) into out (cleared first). False if none. */
-static bool xml_text(const char *b, const char *e, const char *tag, wr_buf *out)
+bool wr_s3_xml_text(const char *b, const char *e, const char *tag, wr_buf *out)
 {
     const char *vb, *ve;
     if (!xml_next(&b, e, tag, &vb, &ve)) return false;
@@ -358,8 +358,8 @@ static int req_error(const s3_store *s, const s3_req *r, CURLcode cc, const char
     wr_buf_init(&msg);
     const char *b = errbody->len ? errbody->ptr : "";
     const char *e = b + errbody->len;
-    bool has_code = xml_text(b, e, "Code", &code);
-    bool has_msg = xml_text(b, e, "Message", &msg);
+    bool has_code = wr_s3_xml_text(b, e, "Code", &code);
+    bool has_msg = wr_s3_xml_text(b, e, "Message", &msg);
     if (!has_code && r->status == 404) has_code = !wr_buf_append_c(&code, "NotFound");
     int rc = r->status == 404 ? WR_ENOENT : WR_EIO;
     wr_error_set(err, rc, WR_DOMAIN_EXTERNAL,
@@ -749,7 +749,7 @@ static int put_multipart(s3_store *s, const char *key, const char *obj, const ch
                  .out = &body};
     rc = s3_call(s, &cr, err);
     if (rc) goto done;
-    if (!body.len || !xml_text(body.ptr, body.ptr + body.len, "UploadId", &upload_id) ||
+    if (!body.len || !wr_s3_xml_text(body.ptr, body.ptr + body.len, "UploadId", &upload_id) ||
         upload_id.len == 0) {
         char q[200];
         wr_storage_quote(q, sizeof q, key, strlen(key));
@@ -986,7 +986,7 @@ static int list_objects(s3_store *s, const char *prefix, wr_buf *out, uint32_t *
         const char *base = body.len ? body.ptr : "", *p = base, *end = base + body.len;
         const char *cb, *ce;
         while (xml_next(&p, end, "Contents", &cb, &ce)) {
-            if (!xml_text(cb, ce, "Key", &name)) continue;
+            if (!wr_s3_xml_text(cb, ce, "Key", &name)) continue;
             if (name.len < full.len || memcmp(name.ptr, full.ptr, full.len) != 0) continue;
             if (*count == UINT32_MAX) {
                 rc = wr_error_set(err, WR_ELIMIT, WR_DOMAIN_INTERNAL,
@@ -1002,10 +1002,10 @@ static int list_objects(s3_store *s, const char *prefix, wr_buf *out, uint32_t *
         }
         wr_buf trunc;
         wr_buf_init(&trunc);
-        bool more = xml_text(base, end, "IsTruncated", &trunc) && !strcmp(trunc.ptr, "true");
+        bool more = wr_s3_xml_text(base, end, "IsTruncated", &trunc) && !strcmp(trunc.ptr, "true");
         wr_buf_free(&trunc);
         if (!more) break;
-        if (!xml_text(base, end, "NextContinuationToken", &token) || token.len == 0) {
+        if (!wr_s3_xml_text(base, end, "NextContinuationToken", &token) || token.len == 0) {
             char q[200];
             wr_storage_quote(q, sizeof q, prefix, strlen(prefix));
             rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,
@@ -1072,8 +1072,8 @@ static int delete_batch(s3_store *s, const char *prefix, char **names, size_t n,
         wr_buf_init(&k);
         wr_buf_init(&c);
         wr_buf_init(&m);
-        bool hk = xml_text(eb, ee, "Key", &k), hc = xml_text(eb, ee, "Code", &c),
-             hm = xml_text(eb, ee, "Message", &m);
+        bool hk = wr_s3_xml_text(eb, ee, "Key", &k), hc = wr_s3_xml_text(eb, ee, "Code", &c),
+             hm = wr_s3_xml_text(eb, ee, "Message", &m);
         char q[200];
         wr_storage_quote(q, sizeof q, hk ? k.ptr : "", hk ? k.len : 0);
         rc = wr_error_set(err, WR_EIO, WR_DOMAIN_EXTERNAL,

@@ -1,6 +1,7 @@
 /* test_storage_s3.c - the S3 object store. First AWS Signature Version 4 against AWS's
  * published examples (the SigV4 test suite's get-vanilla cases and the S3 developer guide's
- * GET/PUT/list examples): canonical request, string to sign and signature. Then every store
+ * GET/PUT/list examples): canonical request, string to sign and signature; the XML scanner
+ * on good, odd and truncated responses. Then every store
  * operation against a real peer, s3rver (npm, installed into tests/peers by
  * scripts/install-deps), started on a free loopback port with a bucket, and stopped at the end:
  * put/get/range/size, a 20 MiB multipart upload, listing of more than 1000 keys (continuation
@@ -208,6 +209,56 @@ static void test_sigv4_encoding(void **state)
     wr_buf_free(&b);
     wr_buf_free(&creq);
     wr_buf_free(&auth);
+}
+
+static bool xml(const char *doc, const char *tag, wr_buf *out)
+{
+    /* A copy of exactly strlen(doc) bytes, so that ASan catches a read past the end. */
+    size_t n = strlen(doc);
+    char *c = malloc(n ? n : 1);
+    memcpy(c, doc, n);
+    bool ok = wr_s3_xml_text(c, c + n, tag, out);
+    free(c);
+    return ok;
+}
+
+/* The XML scanner of S3 responses: entities, attributes, empty elements, prefixes of other
+ * names, and every truncation of a document. */
+static void test_xml_scanner(void **state)
+{
+    (void)state;
+    wr_buf b;
+    wr_buf_init(&b);
+    assert_true(
+        xml("<a><Key>x&amp;y&lt;&gt;&quot;&apos;&#65;&#x42;&#x10348;</Key></a>", "Key", &b));
+    assert_string_equal(b.ptr, "x&y<>\"'AB\xf0\x90\x8d\x88");
+    /* Unknown or malformed entities stay as they are. */
+    assert_true(xml("<Key>&nope; &#; &#xZZ; &#0; &amp</Key>", "Key", &b));
+    assert_string_equal(b.ptr, "&nope; &#; &#xZZ; &#0; &amp");
+    /* <KeyCount> is not <Key>; attributes; an empty element. */
+    assert_true(xml("<KeyCount>3</KeyCount><Key a=\"1\">k</Key>", "Key", &b));
+    assert_string_equal(b.ptr, "k");
+    assert_true(xml("<r><Key/><Key>z</Key></r>", "Key", &b));
+    assert_string_equal(b.ptr, "");
+    assert_false(xml("<r><Other>1</Other></r>", "Key", &b));
+    assert_false(xml("", "Key", &b));
+    /* Every prefix of a document: no element unless it is closed, never a read past it. */
+    const char *doc = "<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>a&amp;b"
+                      "</Key></Contents><NextContinuationToken>t==</NextContinuationToken>"
+                      "</ListBucketResult>";
+    size_t n = strlen(doc);
+    char *c = malloc(n);
+    memcpy(c, doc, n);
+    for (size_t i = 0; i <= n; i++) {
+        bool k = wr_s3_xml_text(c, c + i, "Key", &b);
+        const char *close = strstr(doc, "</Key>");
+        assert_int_equal(k, i >= (size_t)(close - doc) + 6);
+        if (k) assert_string_equal(b.ptr, "a&b");
+        wr_s3_xml_text(c, c + i, "NextContinuationToken", &b);
+        wr_s3_xml_text(c, c + i, "IsTruncated", &b);
+    }
+    free(c);
+    wr_buf_free(&b);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -728,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_sigv4_suite),
         cmocka_unit_test(test_sigv4_s3_examples),
         cmocka_unit_test(test_sigv4_encoding),
+        cmocka_unit_test(test_xml_scanner),
     };
     const struct CMUnitTest live_tests[] = {
         cmocka_unit_test_setup_teardown(test_put_get_size, setup, teardown),
