@@ -67,7 +67,7 @@ for name in $cases; do
   normalize "$mode" < "$tmp/$name.ref" > "$tmp/$name.ref.n"
   for p in 1 4; do
     delay=$((100 + RANDOM % 300))
-    for attempt in 1 2 3 4 5 6; do
+    for attempt in 1 2 3 4 5 6 7 8; do
       # FAULT_CKPT_BASE: another place for the checkpoints, e.g. an s3:// URL
       # (s3_savepoint_restore.sh); a fresh one per attempt, as it cannot be rm -rf'ed.
       ck="${FAULT_CKPT_BASE:-$tmp}/$name-$p-ck$attempt"
@@ -82,7 +82,11 @@ for name in $cases; do
       sp=$(sed -n 's/^weir: savepoint //p' "$tmp/$name-$p.err1")
       [ $st -eq 0 ] && [ -n "$sp" ] && break
       sp=""
-      delay=$((delay / 2 + 20)) # it ended before the signal: stop it sooner
+      if [ $st -eq 143 ]; then
+        delay=$((delay * 2 + 200)) # the signal came before weir was ready (a slow start)
+      else
+        delay=$((delay / 2 + 20)) # it ended before the signal: stop it sooner
+      fi
     done
     if [ -z "$sp" ]; then
       echo "FAIL $name p=$p: no savepoint taken"; tail -3 "$tmp/$name-$p.err1"; fails=$((fails + 1)); continue
