@@ -76,7 +76,7 @@ for name in $cases; do
         --set execution.checkpointing.interval=1h --set execution.stop-with-savepoint=true \
         > "$tmp/$name-$p.out1" 2> "$tmp/$name-$p.err1" &
       pid=$!
-      sleep "$(printf '0.%03d' "$delay")"
+      sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
       kill -TERM $pid 2>/dev/null || true
       set +e; wait $pid; st=$?; set -e
       sp=$(sed -n 's/^weir: savepoint //p' "$tmp/$name-$p.err1")
