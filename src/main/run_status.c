@@ -741,7 +741,6 @@ int wr_run_status_start(int argc, char **argv)
         wr_run_status_stop();
         return WR_EXIT_FAILED;
     }
-    wr_log(WR_LOG_INFO, LOG, "serving status on %s", path);
     return WR_EXIT_OK;
 fail_usage:
     parser_free();
@@ -766,7 +765,8 @@ void wr_run_status_attach(wr_job_exec *x, wr_ckpt_coord *coord, const char *save
     wr_free(S.savepoint_dir);
     S.savepoint_dir = savepoint_dir ? wr_strdup(savepoint_dir) : NULL;
     S.state = JS_RUNNING;
-    S.attempt++;
+    /* Logged here, once the script's log settings apply. */
+    if (!S.attempt++) wr_log(WR_LOG_INFO, LOG, "serving status on %s", S.path);
     S.cancel_requested = false;
     S.failure[0] = 0;
     S.end_ms = 0;
