@@ -114,6 +114,10 @@ static int connect(phys *p, pv from, int to, uint32_t to_par, uint32_t input, co
  * in the order the job is built. */
 static int set_uid(phys *p, const wr_lnode *n, int v, const char *role)
 {
+    /* The global phase of a two-phase aggregation keeps the same state as the one-phase
+     * operator (the local phase keeps none), and which of them a plan gets depends on the
+     * parallelism: they share a uid so a job rescaled to 1 or from 1 restores it. */
+    if (!strcmp(role, "GlobalGroupAggregate")) role = "GroupAggregate";
     uint64_t uid = wr_hash_combine(n->id, wr_hash_bytes(role, strlen(role)));
     if (n->kind == WR_LK_SCAN && strcmp(role, "Source")) {
         /* A scan's id covers only its table (the source's offsets stay valid when filters
