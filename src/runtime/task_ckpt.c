@@ -206,8 +206,12 @@ int wr_rt_ckpt_step(wr_rt_task *t, bool *release)
         int rc = notify(t, done);
         if (rc != WR_OK) return rc;
     }
+    /* A parked task ends when released, cancelled, or when the job was stopped with a
+     * savepoint and that savepoint completed (the tasks still running end then too). */
+    int64_t stop = atomic_load_explicit(&x->ck_stop, memory_order_acquire);
     if (t->parked &&
-        (atomic_load_explicit(&x->ck_release, memory_order_acquire) || wr_rt_job_cancelled(x)))
+        (atomic_load_explicit(&x->ck_release, memory_order_acquire) || wr_rt_job_cancelled(x) ||
+         (stop && t->ck_notified >= stop)))
         *release = true;
     return WR_OK;
 }
