@@ -951,6 +951,9 @@ static int exec(wr_expr_ctx *c, const wr_expr_insn *I)
         break;
     case WR_OP_JSON_VALUE:
     case WR_OP_JSON_QUERY:
+    case WR_OP_JSON_EXISTS:
+    case WR_OP_JSON_STATUS:
+    case WR_OP_IS_JSON:
         rc = wr_expr_k_json(c, I);
         break;
     case WR_OP_MATH1:

@@ -1096,6 +1096,87 @@ static wr_expr *bind_raise(bctx *b, wr_expr **args, uint32_t n)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * JSON
+ * ---------------------------------------------------------------------------------------- */
+/* The literal at args[k] among words, or -1. */
+static int json_word(bctx *b, const wr_expr *e, const char *const *words, int nwords)
+{
+    size_t len;
+    const char *s = literal_text(b, e, &len);
+    if (!s) return -1;
+    for (int i = 0; i < nwords; i++)
+        if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0) return i;
+    return -1;
+}
+
+/* JSON_VALUE(json, path), JSON_QUERY(json, path), JSON_EXISTS(json, path) with Flink's
+ * default behaviours, and the forms the planner writes for the clauses, behaviours as string
+ * literals: $JSON_VALUE(json, path, on_empty, on_error) ('NULL' or 'ERROR'; the planner
+ * turns DEFAULT into a CASE over $JSON_STATUS(json, path)), $JSON_QUERY(json, path, wrapper,
+ * on_empty, on_error) ('WITHOUT', 'CONDITIONAL', 'UNCONDITIONAL'; 'NULL', 'ERROR', 'EMPTY
+ * ARRAY', 'EMPTY OBJECT'), $JSON_EXISTS(json, path, on_error) ('TRUE', 'FALSE', 'UNKNOWN',
+ * 'ERROR'). The literals stay arguments (EXPLAIN shows them); the kernel reads imm. */
+static wr_expr *bind_json(bctx *b, wr_expr **args, uint32_t n)
+{
+    static const char *const behaviors[] = {"NULL", "ERROR", "EMPTY ARRAY", "EMPTY OBJECT",
+                                            "TRUE", "FALSE", "UNKNOWN"};
+    static const char *const wrappers[] = {"WITHOUT", "CONDITIONAL", "UNCONDITIONAL"};
+    for (uint32_t i = 0; i < 2; i++) {
+        if (t_null(args[i])) args[i] = coerce(b, args[i], string_type());
+        if (!args[i]) return NULL;
+        if (!t_str(args[i])) return type_error(b, args, n);
+    }
+    uint16_t op = b->f->op;
+    int64_t imm = b->f->imm;
+    if (n > 2) {
+        int wrapper = 0, empty = WR_JB_NULL, error = WR_JB_NULL;
+        bool ok = true;
+        if (op == WR_OP_JSON_VALUE) {
+            empty = json_word(b, args[2], behaviors, 2);
+            error = json_word(b, args[3], behaviors, 2);
+        } else if (op == WR_OP_JSON_QUERY) {
+            wrapper = json_word(b, args[2], wrappers, 3);
+            empty = json_word(b, args[3], behaviors, 4);
+            error = json_word(b, args[4], behaviors, 4);
+        } else {
+            error = json_word(b, args[2], behaviors, 7);
+            ok = error == WR_JB_ERROR || error >= WR_JB_TRUE;
+        }
+        if (!ok || wrapper < 0 || empty < 0 || error < 0) {
+            wr_error_set(b->err, WR_ETYPE, WR_DOMAIN_USER,
+                         "%s: the wrapper and behaviours must be string literals, as in %s",
+                         b->name, b->f->doc);
+            return NULL;
+        }
+        imm = WR_JSON_IMM(empty, error, wrapper);
+    }
+    bool nullable = true;
+    wr_type rt = string_type();
+    if (op == WR_OP_JSON_EXISTS) {
+        rt = wr_type_make(WR_TYPE_BOOLEAN);
+        nullable = any_nullable(args, n) || (imm >> 4 & 15) == WR_JB_UNKNOWN;
+    } else if (op == WR_OP_JSON_STATUS) {
+        rt = wr_type_make(WR_TYPE_INT);
+        nullable = any_nullable(args, n);
+    }
+    wr_expr *e = mk(b, op, with_null(rt, nullable), args, n);
+    if (!e) return NULL;
+    e->imm = imm;
+    if ((imm & 15) == WR_JB_ERROR || (imm >> 4 & 15) == WR_JB_ERROR) e->flags |= WR_EF_CAN_FAIL;
+    return e;
+}
+
+/* x IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]: never NULL (NULL is not JSON). */
+static wr_expr *bind_is_json(bctx *b, wr_expr **args, uint32_t n)
+{
+    wr_expr *x = args[0];
+    if (t_null(x)) x = coerce(b, x, string_type());
+    if (!x) return NULL;
+    if (!t_str(x)) return type_error(b, args, n);
+    return mk(b, WR_OP_IS_JSON, with_null(wr_type_make(WR_TYPE_BOOLEAN), false), &x, 1);
+}
+
+/* ------------------------------------------------------------------------------------------
  * The registry
  * ---------------------------------------------------------------------------------------- */
 #define OPF(name, bind, imm, lo, hi, doc)                                                          \
@@ -1203,10 +1284,33 @@ static const wr_fndef fndefs[] = {
     OPC("IS_DIGIT", bind_is_class, WR_OP_IS_CLASS, WR_SC_DIGIT, 1, 1, "IS_DIGIT(STRING)"),
     OPC("IS_ALPHA", bind_is_class, WR_OP_IS_CLASS, WR_SC_ALPHA, 1, 1, "IS_ALPHA(STRING)"),
     OPC("IS_DECIMAL", bind_is_class, WR_OP_IS_CLASS, WR_SC_DECIMAL, 1, 1, "IS_DECIMAL(STRING)"),
-    SIG("JSON_VALUE", WR_OP_JSON_VALUE, 0, 2, 2, "SS", 'S', FD_NULLABLE,
-        "JSON_VALUE(STRING json, STRING path)"),
-    SIG("JSON_QUERY", WR_OP_JSON_QUERY, 0, 2, 2, "SS", 'S', FD_NULLABLE,
-        "JSON_QUERY(STRING json, STRING path)"),
+    OPC("JSON_VALUE", bind_json, WR_OP_JSON_VALUE, 0, 2, 2,
+        "JSON_VALUE(STRING json, STRING path [RETURNING type] [... ON EMPTY] [... ON ERROR])"),
+    OPC("$JSON_VALUE", bind_json, WR_OP_JSON_VALUE, 0, 4, 4,
+        "$JSON_VALUE(json, path, 'NULL'|'ERROR', 'NULL'|'ERROR'), internal"),
+    OPC("$JSON_STATUS", bind_json, WR_OP_JSON_STATUS, 0, 2, 2,
+        "$JSON_STATUS(json, path), internal"),
+    OPC("JSON_QUERY", bind_json, WR_OP_JSON_QUERY, 0, 2, 2,
+        "JSON_QUERY(STRING json, STRING path [... WRAPPER] [... ON EMPTY] [... ON ERROR])"),
+    OPC("$JSON_QUERY", bind_json, WR_OP_JSON_QUERY, 0, 5, 5,
+        "$JSON_QUERY(json, path, 'WITHOUT'|'CONDITIONAL'|'UNCONDITIONAL', 'NULL'|'ERROR'|'EMPTY "
+        "ARRAY'|'EMPTY OBJECT', same), internal"),
+    OPC("JSON_EXISTS", bind_json, WR_OP_JSON_EXISTS, WR_JSON_IMM(0, WR_JB_FALSE, 0), 2, 2,
+        "JSON_EXISTS(STRING json, STRING path [... ON ERROR])"),
+    OPC("$JSON_EXISTS", bind_json, WR_OP_JSON_EXISTS, 0, 3, 3,
+        "$JSON_EXISTS(json, path, 'TRUE'|'FALSE'|'UNKNOWN'|'ERROR'), internal"),
+    OPC("IS JSON VALUE", bind_is_json, WR_OP_IS_JSON, WR_IJ_VALUE, 1, 1, "STRING IS JSON [VALUE]"),
+    OPC("IS NOT JSON VALUE", bind_is_json, WR_OP_IS_JSON, WR_IJ_VALUE | WR_IJ_NOT, 1, 1,
+        "STRING IS NOT JSON [VALUE]"),
+    OPC("IS JSON SCALAR", bind_is_json, WR_OP_IS_JSON, WR_IJ_SCALAR, 1, 1, "STRING IS JSON SCALAR"),
+    OPC("IS NOT JSON SCALAR", bind_is_json, WR_OP_IS_JSON, WR_IJ_SCALAR | WR_IJ_NOT, 1, 1,
+        "STRING IS NOT JSON SCALAR"),
+    OPC("IS JSON ARRAY", bind_is_json, WR_OP_IS_JSON, WR_IJ_ARRAY, 1, 1, "STRING IS JSON ARRAY"),
+    OPC("IS NOT JSON ARRAY", bind_is_json, WR_OP_IS_JSON, WR_IJ_ARRAY | WR_IJ_NOT, 1, 1,
+        "STRING IS NOT JSON ARRAY"),
+    OPC("IS JSON OBJECT", bind_is_json, WR_OP_IS_JSON, WR_IJ_OBJECT, 1, 1, "STRING IS JSON OBJECT"),
+    OPC("IS NOT JSON OBJECT", bind_is_json, WR_OP_IS_JSON, WR_IJ_OBJECT | WR_IJ_NOT, 1, 1,
+        "STRING IS NOT JSON OBJECT"),
     SIG("OVERLAY", WR_OP_OVERLAY, 0, 3, 4, "SSII", 'S', 0,
         "OVERLAY(STRING, STRING replacement, INT from[, INT length])"),
     OPF("UUID", bind_uuid, 0, 0, 0, "UUID()"),

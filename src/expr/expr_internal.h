@@ -134,6 +134,9 @@ struct wr_expr {
     X(OP_IS_CLASS, 0)                                                                              \
     X(OP_JSON_VALUE, WR_OPF_PROP)                                                                  \
     X(OP_JSON_QUERY, WR_OPF_PROP)                                                                  \
+    X(OP_JSON_EXISTS, WR_OPF_PROP)                                                                 \
+    X(OP_JSON_STATUS, WR_OPF_PROP)                                                                 \
+    X(OP_IS_JSON, 0)                                                                               \
     X(OP_OVERLAY, WR_OPF_PROP)                                                                     \
     X(OP_UUID, WR_OPF_PROP)                                                                        \
     X(OP_HEX, WR_OPF_PROP)                                                                         \
@@ -254,6 +257,34 @@ typedef enum wr_math_fn {
 
 /* OP_IS_CLASS */
 typedef enum wr_str_class { WR_SC_DIGIT = 0, WR_SC_ALPHA, WR_SC_DECIMAL } wr_str_class;
+
+/* OP_JSON_VALUE / OP_JSON_QUERY / OP_JSON_EXISTS / OP_JSON_STATUS (imm): the behaviour on an
+ * empty result in bits 0-3, on an error in bits 4-7, JSON_QUERY's wrapper in bits 8-11.
+ * OP_JSON_STATUS answers 0 (a value), 1 (empty) or 2 (error) as JSON_VALUE classifies it;
+ * the planner builds DEFAULT ... ON EMPTY/ERROR from it. OP_IS_JSON (imm): the kind. */
+typedef enum wr_json_behavior {
+    WR_JB_NULL = 0,
+    WR_JB_ERROR,
+    WR_JB_EMPTY_ARRAY,
+    WR_JB_EMPTY_OBJECT,
+    WR_JB_TRUE,
+    WR_JB_FALSE,
+    WR_JB_UNKNOWN,
+} wr_json_behavior;
+typedef enum wr_json_wrapper {
+    WR_JW_WITHOUT = 0,
+    WR_JW_CONDITIONAL,
+    WR_JW_UNCONDITIONAL,
+} wr_json_wrapper;
+#define WR_JSON_IMM(empty, error, wrapper)                                                         \
+    ((int64_t)(empty) | (int64_t)(error) << 4 | (int64_t)(wrapper) << 8)
+typedef enum wr_is_json_kind {
+    WR_IJ_VALUE = 0,
+    WR_IJ_SCALAR,
+    WR_IJ_ARRAY,
+    WR_IJ_OBJECT,
+    WR_IJ_NOT = 8, /* or'ed: IS NOT JSON ... */
+} wr_is_json_kind;
 
 /* OP_TRIM modes */
 typedef enum wr_trim_mode { WR_TRIM_BOTH = 0, WR_TRIM_LEADING, WR_TRIM_TRAILING } wr_trim_mode;

@@ -1,14 +1,18 @@
-/* expr_json.c - JSON_VALUE(json, path) and JSON_QUERY(json, path) over JSON text without building a
- * document: the path
- * ($, .key, ['key'], ["key"], [index], with an optional leading 'lax' or 'strict') is
- * followed by scanning the text and skipping the members and elements that are not on it,
- * after a scan that checks the whole value is well-formed (Flink parses it all first; a key
- * that occurs twice has its last value, as in Jackson's map).
- * The result is the scalar at the path as STRING (strings unescaped, numbers as written,
- * true/false); a missing path, JSON null, an object or array, or malformed JSON or path give
- * NULL, as Flink's default NULL ON EMPTY / NULL ON ERROR do. JSON_QUERY returns the object or
- * array at the path as compact JSON text (NULL for scalars, as without a wrapper), its
- * strings re-escaped as Flink's Jackson writes them (put_json_string). */
+/* expr_json.c - JSON_VALUE, JSON_QUERY, JSON_EXISTS and IS JSON over JSON text without
+ * building a document: the path ($, .key, ['key'], ["key"], [index], with an optional leading
+ * 'lax' or 'strict'; strict when neither is written, as in Flink) is followed by scanning the
+ * text and skipping the members and elements that are not on it, after a scan that checks the
+ * whole value is well-formed (Flink parses it all first; a key that occurs twice has its last
+ * value, as in Jackson's map).
+ * Each call sorts its row as Flink's SqlJsonUtils (Calcite's JsonFunctions) does: a value; an
+ * empty result (lax mode: no value at the path, or the input is not JSON; either mode: JSON
+ * null; JSON_VALUE: an object or array in lax mode; JSON_QUERY: a scalar in lax mode); or an
+ * error (a path that does not parse; strict mode: no value at the path, input not JSON,
+ * JSON_VALUE on an object or array, JSON_QUERY on a scalar). The behaviours in imm (NULL,
+ * ERROR, EMPTY ARRAY, ...; wr_json_behavior) then decide; ERROR fails the job with the reason.
+ * JSON_VALUE's result is the scalar as STRING (strings unescaped, numbers as written,
+ * true/false); JSON_QUERY's is the value (wrapped in an array as its wrapper says) as compact
+ * JSON text, strings re-escaped as Flink's Jackson writes them (put_json_string). */
 #include "expr/expr_internal.h"
 
 #include <string.h>
@@ -244,15 +248,18 @@ typedef struct jstep {
 
 #define JSON_MAX_STEPS 64
 
-static int parse_path(wr_strv path, jstep *steps)
+static int parse_path(wr_strv path, jstep *steps, bool *strict)
 {
     const char *p = path.ptr, *end = path.ptr + path.len;
     while (p < end && *p == ' ')
         p++;
-    if (end - p >= 4 && memcmp(p, "lax ", 4) == 0)
+    *strict = true;
+    if (end - p >= 4 && memcmp(p, "lax ", 4) == 0) {
         p += 4;
-    else if (end - p >= 7 && memcmp(p, "strict ", 7) == 0)
+        *strict = false;
+    } else if (end - p >= 7 && memcmp(p, "strict ", 7) == 0) {
         p += 7;
+    }
     while (p < end && *p == ' ')
         p++;
     if (p >= end || *p != '$') return -1;
@@ -362,88 +369,219 @@ static bool descend(jcur *c, const jstep *s, wr_buf *kb)
     return true;
 }
 
+typedef enum jres { JR_VALUE, JR_EMPTY, JR_ERROR } jres;
+
+/* Why a row is an error, for ERROR ON ERROR. */
+typedef enum jwhy {
+    JW_PATH = 0,
+    JW_NOT_JSON,
+    JW_MISSING,
+    JW_NOT_SCALAR,
+    JW_SCALAR,
+} jwhy;
+
+/* Follow path in json: JR_VALUE with cur at a value other than JSON null, JR_EMPTY, or
+ * JR_ERROR with *why (see the comment at the top for which is which). */
+static jres locate(wr_strv json, wr_strv path, jcur *cur, wr_buf *kb, bool *strict, jwhy *why)
+{
+    jstep steps[JSON_MAX_STEPS];
+    int ns = parse_path(path, steps, strict);
+    if (ns < 0) {
+        *why = JW_PATH;
+        return JR_ERROR;
+    }
+    *cur = (jcur){json.ptr, json.ptr + json.len, 0};
+    /* Flink parses the whole document first: malformed JSON anywhere in the first value
+     * counts, even after the path's target; what follows it is ignored, as Jackson ignores
+     * trailing tokens by default. */
+    jcur whole = *cur;
+    if (!skip_value(&whole)) {
+        *why = JW_NOT_JSON;
+        return *strict ? JR_ERROR : JR_EMPTY;
+    }
+    for (int k = 0; k < ns; k++) {
+        if (!descend(cur, &steps[k], kb)) {
+            *why = JW_MISSING;
+            return *strict ? JR_ERROR : JR_EMPTY;
+        }
+    }
+    ws(cur);
+    if (cur->p >= cur->end || *cur->p == 'n') return JR_EMPTY; /* JSON null */
+    return JR_VALUE;
+}
+
+static int json_fail(wr_expr_ctx *c, const wr_expr_insn *I, wr_strv path, bool empty, jwhy why)
+{
+    const char *fn = I->op == WR_OP_JSON_VALUE   ? "JSON_VALUE"
+                     : I->op == WR_OP_JSON_QUERY ? "JSON_QUERY"
+                                                 : "JSON_EXISTS";
+    int n = path.len > 200 ? 200 : (int)path.len;
+    if (empty)
+        return wr_expr_fail(c, WR_EINVAL,
+                            "%s: empty result for path '%.*s' (no value, or JSON null) with ERROR "
+                            "ON EMPTY",
+                            fn, n, path.ptr);
+    static const char *const whys[] = {
+        [JW_PATH] = "is not a valid JSON path",
+        [JW_NOT_JSON] = "cannot be applied: the input is not valid JSON",
+        [JW_MISSING] = "matched no value (strict mode)",
+        [JW_NOT_SCALAR] = "found an object or array where strict mode requires a scalar",
+        [JW_SCALAR] = "found a scalar where strict mode requires an object or array",
+    };
+    return wr_expr_fail(c, WR_EINVAL, "%s: path '%.*s' %s, with ERROR ON ERROR", fn, n, path.ptr,
+                        whys[why]);
+}
+
+/* Apply behaviour b (JSON_VALUE / JSON_QUERY) to row i. */
+static int json_behave(wr_expr_ctx *c, const wr_expr_insn *I, wr_vec *D, uint32_t i, wr_strv path,
+                       bool empty, jwhy why)
+{
+    int b = (int)(empty ? I->imm & 15 : I->imm >> 4 & 15);
+    wr_strv *o = D->data;
+    switch (b) {
+    case WR_JB_ERROR:
+        return json_fail(c, I, path, empty, why);
+    case WR_JB_EMPTY_ARRAY:
+        o[i] = wr_strv_make("[]", 2);
+        return 0;
+    case WR_JB_EMPTY_OBJECT:
+        o[i] = wr_strv_make("{}", 2);
+        return 0;
+    default:
+        wr_vec_set_valid(D, i, false);
+        return 0;
+    }
+}
+
+/* The JSON value at q (checked well-formed) into b without insignificant whitespace. */
+static int put_compact(wr_buf *b, wr_buf *kb, jcur q)
+{
+    while (q.p < q.end) {
+        char ch = *q.p;
+        if (ch == '"') {
+            wr_buf_clear(kb);
+            /* skip_value checked the whole value: only allocation can fail here */
+            if (!read_string(&q, kb) || put_json_string(b, kb->ptr, kb->len) < 0) return -1;
+            continue;
+        }
+        q.p++;
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') continue;
+        if (wr_buf_putc(b, ch) < 0) return -1;
+    }
+    return 0;
+}
+
+static bool json_kind_ok(const char *s, uint32_t len, int kind)
+{
+    jcur cur = {s, s + len, 0};
+    ws(&cur);
+    char first = cur.p < cur.end ? *cur.p : 0;
+    if (!skip_value(&cur)) return false;
+    switch (kind) {
+    case WR_IJ_SCALAR:
+        return first != '{' && first != '[';
+    case WR_IJ_ARRAY:
+        return first == '[';
+    case WR_IJ_OBJECT:
+        return first == '{';
+    default:
+        return true;
+    }
+}
+
+/* x IS [NOT] JSON kind: FALSE for NULL (TRUE for IS NOT). */
+static int k_is_json(wr_expr_ctx *c, const wr_expr_insn *I, wr_vec *D)
+{
+    const wr_vec *A = wr_expr_arg(c, I, 0);
+    const wr_strv *s = A->data;
+    bool neg = (I->imm & WR_IJ_NOT) != 0;
+    int kind = (int)(I->imm & 7);
+    for (uint32_t i = 0; i < c->n; i++) {
+        bool ok = wr_vec_valid(A, i) && json_kind_ok(s[i].ptr, s[i].len, kind);
+        WR_VEC_U8(D)[i] = ok != neg;
+    }
+    for (uint32_t w = 0; w < c->nw; w++)
+        D->validity[w] = ~0ull;
+    return 0;
+}
+
 int wr_expr_k_json(wr_expr_ctx *c, const wr_expr_insn *I)
 {
     wr_vec *D = c->R[I->dst];
+    if (I->op == WR_OP_IS_JSON) return k_is_json(c, I, D);
     const wr_strv *js = wr_expr_arg(c, I, 0)->data, *ps = wr_expr_arg(c, I, 1)->data;
     wr_strv *o = D->data;
     wr_buf *b = &c->s->buf, *kb = &c->s->buf2;
-    jstep steps[JSON_MAX_STEPS];
+    int rc;
     WR_FOR_EACH_SET(D->validity, c->nw, i)
     {
-        int ns = parse_path(ps[i], steps);
-        jcur cur = {js[i].ptr, js[i].ptr + js[i].len, 0};
-        /* Flink parses the whole document first: malformed JSON anywhere in the first value
-         * is an error (NULL), even after the path's target; what follows it is ignored, as
-         * Jackson ignores trailing tokens by default. */
-        jcur whole = cur;
-        bool ok = ns >= 0 && skip_value(&whole);
-        for (int k = 0; ok && k < ns; k++)
-            ok = descend(&cur, &steps[k], kb);
-        if (ok) {
-            ws(&cur);
-            ok = cur.p < cur.end;
+        bool strict;
+        jwhy why = JW_PATH;
+        jcur cur;
+        jres r = locate(js[i], ps[i], &cur, kb, &strict, &why);
+        if (I->op == WR_OP_JSON_EXISTS) {
+            bool v = r == JR_VALUE;
+            if (r == JR_ERROR) {
+                switch ((int)(I->imm >> 4 & 15)) {
+                case WR_JB_ERROR:
+                    return json_fail(c, I, ps[i], false, why);
+                case WR_JB_TRUE:
+                    v = true;
+                    break;
+                case WR_JB_UNKNOWN:
+                    wr_vec_set_valid(D, i, false);
+                    continue;
+                default:
+                    break;
+                }
+            }
+            WR_VEC_U8(D)[i] = v;
+            continue;
         }
-        if (!ok) {
-            wr_vec_set_valid(D, i, false);
+        bool container = r == JR_VALUE && (*cur.p == '{' || *cur.p == '[');
+        if (I->op == WR_OP_JSON_QUERY) {
+            int wrapper = (int)(I->imm >> 8 & 15);
+            bool wrap = wrapper == WR_JW_UNCONDITIONAL ||
+                        (wrapper == WR_JW_CONDITIONAL && r == JR_VALUE && *cur.p != '[');
+            if (r == JR_VALUE && !container && !wrap) {
+                r = strict ? JR_ERROR : JR_EMPTY;
+                why = JW_SCALAR;
+            }
+            if (r != JR_VALUE) {
+                if ((rc = json_behave(c, I, D, i, ps[i], r == JR_EMPTY, why)) < 0) return rc;
+                continue;
+            }
+            const char *start = cur.p;
+            skip_value(&cur); /* checked by locate */
+            wr_buf_clear(b);
+            if ((wrap && wr_buf_putc(b, '[') < 0) ||
+                put_compact(b, kb, (jcur){start, cur.p, 0}) < 0 ||
+                (wrap && wr_buf_putc(b, ']') < 0))
+                return wr_expr_fail(c, WR_ENOMEM, "out of memory");
+            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
+            continue;
+        }
+        /* JSON_VALUE and its status */
+        if (container) {
+            r = strict ? JR_ERROR : JR_EMPTY;
+            why = JW_NOT_SCALAR;
+        }
+        if (I->op == WR_OP_JSON_STATUS) {
+            wr_expr_store_i64(D, i, r == JR_VALUE ? 0 : r == JR_EMPTY ? 1 : 2);
+            continue;
+        }
+        if (r != JR_VALUE) {
+            if ((rc = json_behave(c, I, D, i, ps[i], r == JR_EMPTY, why)) < 0) return rc;
             continue;
         }
         const char *start = cur.p;
-        wr_buf_clear(b);
-        int rc;
-        if (I->op == WR_OP_JSON_QUERY) {
-            /* objects and arrays, re-written without insignificant whitespace */
-            if ((*cur.p != '{' && *cur.p != '[') || !skip_value(&cur)) {
-                wr_vec_set_valid(D, i, false);
-                continue;
-            }
-            jcur q = {start, cur.p, 0};
-            while (q.p < q.end) {
-                char ch = *q.p;
-                if (ch == '"') {
-                    wr_buf_clear(kb);
-                    /* skip_value checked the whole value: only allocation can fail here */
-                    if (!read_string(&q, kb) || put_json_string(b, kb->ptr, kb->len) < 0)
-                        return wr_expr_fail(c, WR_ENOMEM, "out of memory");
-                    continue;
-                }
-                q.p++;
-                if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') continue;
-                if (wr_buf_putc(b, ch) < 0) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
-            }
+        if (*cur.p == '"') {
+            wr_buf_clear(b);
+            if (!read_string(&cur, b)) return wr_expr_fail(c, WR_ENOMEM, "out of memory");
             if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
-            continue;
-        }
-        switch (*cur.p) {
-        case '"':
-            if (!read_string(&cur, b)) {
-                wr_vec_set_valid(D, i, false);
-                continue;
-            }
-            if ((rc = wr_expr_str_out(c, &o[i], b->ptr, b->len)) < 0) return rc;
-            break;
-        case 't':
-        case 'f':
-        case '-':
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            if (!skip_value(&cur)) {
-                wr_vec_set_valid(D, i, false);
-                continue;
-            }
+        } else {
+            skip_value(&cur); /* a number, true or false, checked by locate */
             o[i] = wr_strv_make(start, (uint32_t)(cur.p - start));
-            break;
-        default: /* null, objects, arrays */
-            wr_vec_set_valid(D, i, false);
-            break;
         }
     }
     return 0;

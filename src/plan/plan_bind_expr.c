@@ -320,6 +320,142 @@ static wr_pexpr *bind_window_aux(wr_benv *env, const wr_sql_expr *e, const char 
     return wr_px_col(env->c->a, (uint32_t)col, g->out[col].type);
 }
 
+static wr_pexpr *int_lit(wr_arena *a, int64_t x)
+{
+    wr_value v = {0};
+    v.i = x;
+    return wr_px_lit(a, wr_type_not_null(wr_type_make(WR_TYPE_INT)), &v);
+}
+
+static const char *json_behavior_lit(wr_sql_json_behavior b, const char *dflt)
+{
+    switch (b) {
+    case WR_SQL_JSON_ERROR:
+        return "ERROR";
+    case WR_SQL_JSON_EMPTY_ARRAY:
+        return "EMPTY ARRAY";
+    case WR_SQL_JSON_EMPTY_OBJECT:
+        return "EMPTY OBJECT";
+    case WR_SQL_JSON_TRUE:
+        return "TRUE";
+    case WR_SQL_JSON_FALSE:
+        return "FALSE";
+    case WR_SQL_JSON_UNKNOWN:
+        return "UNKNOWN";
+    case WR_SQL_JSON_NULL:
+        return "NULL";
+    default:
+        return dflt;
+    }
+}
+
+/* JSON_VALUE / JSON_QUERY / JSON_EXISTS with clauses (or JSON_QUERY with RETURNING). JSON_QUERY
+ * and JSON_EXISTS become $JSON_QUERY / $JSON_EXISTS with the wrapper and behaviours as
+ * literals. JSON_VALUE becomes v = $JSON_VALUE(json, path, empty, error) (NULL or ERROR),
+ * converted to the RETURNING type as a TRY_CAST (a CAST that fails the job under ERROR ON
+ * ERROR); a DEFAULT turns it into
+ *   CASE WHEN $JSON_STATUS(json, path) = 1 THEN CAST(d_empty AS t)
+ *        WHEN $JSON_STATUS(json, path) = 2 THEN CAST(d_error AS t)
+ *        WHEN v IS NOT NULL AND TRY_CAST(v AS t) IS NULL THEN CAST(d_error AS t)
+ *        ELSE TRY_CAST(v AS t) END
+ * (the third branch: a value that does not convert is an error too). */
+static wr_pexpr *bind_json_call(wr_benv *env, const wr_sql_expr *e, const char *fn)
+{
+    const wr_sql_call *cl = &e->call;
+    wr_arena *a = env->c->a;
+    static const wr_sql_json_clauses none = {0};
+    const wr_sql_json_clauses *j = cl->json ? cl->json : &none;
+    uint32_t ndef = (j->on_empty == WR_SQL_JSON_DEFAULT) + (j->on_error == WR_SQL_JSON_DEFAULT);
+    if (cl->nargs != 2 + ndef) {
+        wr_pexpr **args = bind_list(env, cl->args, cl->nargs, 0);
+        return args ? call(env, e->pos, fn, args, cl->nargs) : NULL; /* names the arity */
+    }
+    wr_pexpr **args = bind_list(env, cl->args, cl->nargs, 0);
+    if (!args) return NULL;
+    wr_error err = {0};
+    if (strcmp(fn, "JSON_EXISTS") == 0) {
+        if (cl->returning)
+            return fail(env, cl->returning->pos, "JSON_EXISTS has no RETURNING clause%s%s", "", "");
+        wr_pexpr *xa[3] = {args[0], args[1], str_lit(a, json_behavior_lit(j->on_error, "FALSE"))};
+        if (j->on_error == WR_SQL_JSON_NONE || j->on_error == WR_SQL_JSON_FALSE)
+            return call(env, e->pos, fn, args, 2);
+        return call(env, e->pos, "$JSON_EXISTS", xa, 3);
+    }
+    if (strcmp(fn, "JSON_QUERY") == 0) {
+        if (cl->returning && !wr_type_is_string(&cl->returning->type)) {
+            wr_buf tb;
+            wr_buf_init(&tb);
+            wr_type_format(&cl->returning->type, &tb);
+            const char *tn = wr_arena_strndup(a, tb.ptr ? tb.ptr : "", tb.len);
+            wr_buf_free(&tb);
+            return fail(env, cl->returning->pos,
+                        "not supported yet: JSON_QUERY ... RETURNING %s (only character string "
+                        "types)%s",
+                        tn ? tn : "?", "");
+        }
+        const char *wrapper = j->wrapper == WR_SQL_JSON_WITH_CONDITIONAL     ? "CONDITIONAL"
+                              : j->wrapper == WR_SQL_JSON_WITH_UNCONDITIONAL ? "UNCONDITIONAL"
+                                                                             : "WITHOUT";
+        wr_pexpr *xa[5] = {args[0], args[1], str_lit(a, wrapper),
+                           str_lit(a, json_behavior_lit(j->on_empty, "NULL")),
+                           str_lit(a, json_behavior_lit(j->on_error, "NULL"))};
+        bool plain = wrapper[0] == 'W' &&
+                     strcmp(json_behavior_lit(j->on_empty, "NULL"), "NULL") == 0 &&
+                     strcmp(json_behavior_lit(j->on_error, "NULL"), "NULL") == 0;
+        wr_pexpr *r =
+            plain ? call(env, e->pos, fn, args, 2) : call(env, e->pos, "$JSON_QUERY", xa, 5);
+        if (r && cl->returning) {
+            r = wr_px_cast(a, r, cl->returning->type, true, &err);
+            if (!r) return fail_err(env, cl->returning->pos, &err);
+        }
+        return r;
+    }
+    /* JSON_VALUE */
+    bool error_fails = j->on_error == WR_SQL_JSON_ERROR;
+    wr_pexpr *xa[4] = {args[0], args[1],
+                       str_lit(a, j->on_empty == WR_SQL_JSON_ERROR ? "ERROR" : "NULL"),
+                       str_lit(a, error_fails ? "ERROR" : "NULL")};
+    wr_pexpr *v = j->on_empty == WR_SQL_JSON_ERROR || error_fails
+                      ? call(env, e->pos, "$JSON_VALUE", xa, 4)
+                      : call(env, e->pos, fn, args, 2);
+    if (!v) return NULL;
+    wr_pexpr *cv = v;
+    if (cl->returning) {
+        cv = wr_px_cast(a, v, cl->returning->type, !error_fails, &err);
+        if (!cv) return fail_err(env, cl->returning->pos, &err);
+    }
+    if (!ndef) return cv;
+    wr_pexpr *sa[2] = {args[0], args[1]};
+    wr_pexpr *st = call(env, e->pos, "$JSON_STATUS", sa, 2);
+    if (!st) return NULL;
+    wr_pexpr *conds[3], *vals[3];
+    uint32_t n = 0, next = 2;
+    wr_type t = cv->type;
+    for (int k = 0; k < 2; k++) {
+        wr_sql_json_behavior b = k == 0 ? j->on_empty : j->on_error;
+        if (b != WR_SQL_JSON_DEFAULT) continue;
+        wr_sql_pos dpos = cl->args[next]->pos;
+        wr_pexpr *d = wr_px_cast(a, args[next++], t, false, &err);
+        if (!d) return fail_err(env, dpos, &err);
+        wr_pexpr *eq[2] = {st, int_lit(a, k + 1)};
+        conds[n] = call(env, dpos, "=", eq, 2);
+        vals[n++] = d;
+        if (k == 1 && cl->returning) {
+            /* a value that does not convert to the RETURNING type is an error */
+            wr_pexpr *nn = call(env, e->pos, "IS NOT NULL", &v, 1);
+            wr_pexpr *isn = call(env, e->pos, "IS NULL", &cv, 1);
+            wr_pexpr *both[2] = {nn, isn};
+            conds[n] = call(env, e->pos, "AND", both, 2);
+            vals[n++] = d;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (!conds[i]) return NULL;
+    wr_pexpr *r = wr_px_case(a, conds, vals, n, cv, &err);
+    if (!r) return fail_err(env, e->pos, &err);
+    return r;
+}
+
 static wr_pexpr *bind_call(wr_benv *env, const wr_sql_expr *e)
 {
     const wr_sql_call *cl = &e->call;
@@ -418,6 +554,10 @@ static wr_pexpr *bind_call(wr_benv *env, const wr_sql_expr *e)
         break;
     }
     if (cl->star) return fail(env, e->pos, "%s(*) is not allowed; only COUNT(*)%s", fn, "");
+    if (cl->json ||
+        (cl->returning && (strcmp(fn, "JSON_QUERY") == 0 || strcmp(fn, "JSON_EXISTS") == 0 ||
+                           strcmp(fn, "JSON_VALUE") == 0)))
+        return bind_json_call(env, e, fn);
     wr_pexpr **args = bind_list(env, cl->args, cl->nargs, 0);
     if (!args) return NULL;
     wr_pexpr *r = call(env, e->pos, fn, args, cl->nargs);

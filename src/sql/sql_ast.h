@@ -215,6 +215,14 @@ typedef enum wr_sql_unop {
     WR_SQL_OP_IS_NOT_FALSE,
     WR_SQL_OP_IS_UNKNOWN,
     WR_SQL_OP_IS_NOT_UNKNOWN,
+    WR_SQL_OP_IS_JSON_VALUE, /* x IS JSON [VALUE] */
+    WR_SQL_OP_IS_NOT_JSON_VALUE,
+    WR_SQL_OP_IS_JSON_SCALAR,
+    WR_SQL_OP_IS_NOT_JSON_SCALAR,
+    WR_SQL_OP_IS_JSON_ARRAY,
+    WR_SQL_OP_IS_NOT_JSON_ARRAY,
+    WR_SQL_OP_IS_JSON_OBJECT,
+    WR_SQL_OP_IS_NOT_JSON_OBJECT,
     WR_SQL_OP__UNARY_COUNT
 } wr_sql_unop;
 
@@ -260,6 +268,36 @@ typedef enum wr_sql_trim_mode {
     WR_SQL_TRIM_TRAILING,
 } wr_sql_trim_mode;
 
+/* The behaviours of JSON_VALUE / JSON_QUERY / JSON_EXISTS (... ON EMPTY, ... ON ERROR). */
+typedef enum wr_sql_json_behavior {
+    WR_SQL_JSON_NONE = 0, /* not written: the function's default */
+    WR_SQL_JSON_NULL,
+    WR_SQL_JSON_ERROR,
+    WR_SQL_JSON_DEFAULT, /* DEFAULT expr (JSON_VALUE): the expr is in the call's args */
+    WR_SQL_JSON_EMPTY_ARRAY,
+    WR_SQL_JSON_EMPTY_OBJECT,
+    WR_SQL_JSON_TRUE,
+    WR_SQL_JSON_FALSE,
+    WR_SQL_JSON_UNKNOWN,
+} wr_sql_json_behavior;
+
+typedef enum wr_sql_json_wrapper {
+    WR_SQL_JSON_WRAPPER_NONE = 0, /* not written (WITHOUT) */
+    WR_SQL_JSON_WITHOUT,
+    WR_SQL_JSON_WITH_CONDITIONAL,
+    WR_SQL_JSON_WITH_UNCONDITIONAL, /* also WITH [ARRAY] WRAPPER */
+} wr_sql_json_wrapper;
+
+/* JSON_VALUE(json, path [RETURNING t] [b ON EMPTY] [b ON ERROR]), JSON_QUERY(json, path
+ * [wrapper] [b ON EMPTY] [b ON ERROR]), JSON_EXISTS(json, path [b ON ERROR]). A DEFAULT's
+ * expression is an extra argument after the path: args[2] for the first DEFAULT written
+ * (ON EMPTY before ON ERROR), args[3] for a second. */
+typedef struct wr_sql_json_clauses {
+    wr_sql_json_behavior on_empty, on_error;
+    wr_sql_json_wrapper wrapper;
+    wr_sql_pos on_empty_pos, on_error_pos, wrapper_pos; /* first token of each clause */
+} wr_sql_json_clauses;
+
 typedef struct wr_sql_call {
     wr_sql_name name; /* as written, e.g. "count"; compare case-insensitively */
     wr_sql_expr **args;
@@ -272,6 +310,8 @@ typedef struct wr_sql_call {
     wr_sql_type *returning; /* JSON_VALUE(.. RETURNING type) */
     wr_sql_expr *filter;    /* agg(...) FILTER (WHERE filter) */
     wr_sql_window *over;    /* OVER (...) or OVER w */
+    /* JSON_VALUE/QUERY/EXISTS clauses, NULL when none is written */
+    wr_sql_json_clauses *json;
 } wr_sql_call;
 
 typedef struct wr_sql_case {

@@ -141,6 +141,14 @@ const char *wr_sql_unop_name(wr_sql_unop op)
         [WR_SQL_OP_IS_NOT_FALSE] = "IS NOT FALSE",
         [WR_SQL_OP_IS_UNKNOWN] = "IS UNKNOWN",
         [WR_SQL_OP_IS_NOT_UNKNOWN] = "IS NOT UNKNOWN",
+        [WR_SQL_OP_IS_JSON_VALUE] = "IS JSON VALUE",
+        [WR_SQL_OP_IS_NOT_JSON_VALUE] = "IS NOT JSON VALUE",
+        [WR_SQL_OP_IS_JSON_SCALAR] = "IS JSON SCALAR",
+        [WR_SQL_OP_IS_NOT_JSON_SCALAR] = "IS NOT JSON SCALAR",
+        [WR_SQL_OP_IS_JSON_ARRAY] = "IS JSON ARRAY",
+        [WR_SQL_OP_IS_NOT_JSON_ARRAY] = "IS NOT JSON ARRAY",
+        [WR_SQL_OP_IS_JSON_OBJECT] = "IS JSON OBJECT",
+        [WR_SQL_OP_IS_NOT_JSON_OBJECT] = "IS NOT JSON OBJECT",
     };
     return (unsigned)op < WR_SQL_OP__UNARY_COUNT ? names[op] : "?";
 }
@@ -593,6 +601,55 @@ static void window_body(fmt *f, const wr_sql_window *w)
     put(f, ")");
 }
 
+static const char *json_behavior_name(wr_sql_json_behavior b)
+{
+    switch (b) {
+    case WR_SQL_JSON_NULL:
+        return "NULL";
+    case WR_SQL_JSON_ERROR:
+        return "ERROR";
+    case WR_SQL_JSON_EMPTY_ARRAY:
+        return "EMPTY ARRAY";
+    case WR_SQL_JSON_EMPTY_OBJECT:
+        return "EMPTY OBJECT";
+    case WR_SQL_JSON_TRUE:
+        return "TRUE";
+    case WR_SQL_JSON_FALSE:
+        return "FALSE";
+    case WR_SQL_JSON_UNKNOWN:
+        return "UNKNOWN";
+    default:
+        return "DEFAULT";
+    }
+}
+
+/* json, path [RETURNING t] [wrapper] [b ON EMPTY] [b ON ERROR]; DEFAULT expressions follow
+ * the path in args. */
+static void json_call_args(fmt *f, const wr_sql_call *c)
+{
+    const wr_sql_json_clauses *j = c->json;
+    uint32_t fixed = c->nargs < 2 ? c->nargs : 2, next = fixed;
+    expr_list(f, c->args, fixed);
+    if (c->returning) {
+        put(f, " RETURNING ");
+        type(f, c->returning);
+    }
+    static const char *const wrappers[] = {"", " WITHOUT ARRAY WRAPPER",
+                                           " WITH CONDITIONAL ARRAY WRAPPER",
+                                           " WITH UNCONDITIONAL ARRAY WRAPPER"};
+    if ((unsigned)j->wrapper < WR_ARRAY_LEN(wrappers)) put(f, wrappers[j->wrapper]);
+    const wr_sql_json_behavior bs[2] = {j->on_empty, j->on_error};
+    for (int k = 0; k < 2; k++) {
+        if (bs[k] == WR_SQL_JSON_NONE) continue;
+        putf(f, " %s", json_behavior_name(bs[k]));
+        if (bs[k] == WR_SQL_JSON_DEFAULT && next < c->nargs) {
+            put(f, " ");
+            expr(f, c->args[next++]);
+        }
+        put(f, k == 0 ? " ON EMPTY" : " ON ERROR");
+    }
+}
+
 static void call(fmt *f, const wr_sql_call *c)
 {
     function_name(f, c);
@@ -659,6 +716,10 @@ static void call(fmt *f, const wr_sql_call *c)
     default:
         if (c->star) put(f, "*");
         if (c->distinct) put(f, "DISTINCT ");
+        if (c->json) {
+            json_call_args(f, c);
+            break;
+        }
         expr_list(f, c->args, c->nargs);
         if (c->returning) {
             put(f, " RETURNING ");

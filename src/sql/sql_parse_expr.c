@@ -1199,6 +1199,115 @@ static void push_arg(wr_sql_parser *p, wr_sql_expr *call, wr_sql_expr *arg, uint
     WR_SQL_PUSH(p, call->call.args, call->call.nargs, *cap, arg);
 }
 
+/* The words of the JSON clauses (ERROR, EMPTY, WRAPPER, JSON, VALUE, ...) are not keywords:
+ * they are read from identifier tokens where the grammar expects them, so columns with those
+ * names need no quotes. */
+static bool is_word(const wr_sql_parser *p, const char *w)
+{
+    const wr_sql_token *t = wr_sql_p_tok(p);
+    size_t n = strlen(w);
+    return t->kind == WR_TK_IDENT && t->len == n && strncasecmp(tok_text(p, t), w, n) == 0;
+}
+
+static bool accept_word(wr_sql_parser *p, const char *w)
+{
+    if (!is_word(p, w)) return false;
+    wr_sql_p_next(p);
+    return true;
+}
+
+/* Which of JSON_VALUE / JSON_QUERY / JSON_EXISTS a call's name is (those take clauses after
+ * the path), 0 for any other name. */
+enum { JSON_FN_VALUE = 1, JSON_FN_QUERY, JSON_FN_EXISTS };
+
+static int json_function(const wr_sql_name *n)
+{
+    if (n->nparts != 1 || n->parts[0].quoted) return 0;
+    static const char *const names[] = {"JSON_VALUE", "JSON_QUERY", "JSON_EXISTS"};
+    for (int i = 0; i < 3; i++)
+        if (n->parts[0].len == strlen(names[i]) &&
+            strncasecmp(n->parts[0].name, names[i], n->parts[0].len) == 0)
+            return i + 1;
+    return 0;
+}
+
+/* One behaviour before ON EMPTY / ON ERROR; a DEFAULT's expression goes to the args. */
+static wr_sql_json_behavior json_behavior(wr_sql_parser *p, wr_sql_expr *e, int fn, uint32_t *cap)
+{
+    if (accept_word(p, "ERROR")) return WR_SQL_JSON_ERROR;
+    switch (fn) {
+    case JSON_FN_VALUE:
+        if (wr_sql_p_accept_kw(p, WR_KW_NULL)) return WR_SQL_JSON_NULL;
+        if (accept_word(p, "DEFAULT")) {
+            push_arg(p, e, wr_sql_p_expr(p), cap);
+            return WR_SQL_JSON_DEFAULT;
+        }
+        wr_sql_p_fail_expected(p, "NULL, ERROR, DEFAULT expr or ')'");
+    case JSON_FN_QUERY:
+        if (wr_sql_p_accept_kw(p, WR_KW_NULL)) return WR_SQL_JSON_NULL;
+        if (accept_word(p, "EMPTY")) {
+            if (wr_sql_p_accept_kw(p, WR_KW_ARRAY)) return WR_SQL_JSON_EMPTY_ARRAY;
+            if (accept_word(p, "OBJECT")) return WR_SQL_JSON_EMPTY_OBJECT;
+            wr_sql_p_fail_expected(p, "ARRAY or OBJECT after EMPTY");
+        }
+        wr_sql_p_fail_expected(p, "NULL, EMPTY ARRAY, EMPTY OBJECT, ERROR or ')'");
+    default:
+        if (wr_sql_p_accept_kw(p, WR_KW_TRUE)) return WR_SQL_JSON_TRUE;
+        if (wr_sql_p_accept_kw(p, WR_KW_FALSE)) return WR_SQL_JSON_FALSE;
+        if (wr_sql_p_accept_kw(p, WR_KW_UNKNOWN)) return WR_SQL_JSON_UNKNOWN;
+        wr_sql_p_fail_expected(p, "TRUE, FALSE, UNKNOWN, ERROR or ')'");
+    }
+}
+
+/* The clauses after JSON_VALUE's / JSON_QUERY's / JSON_EXISTS's path (and RETURNING):
+ * JSON_QUERY's wrapper, then [b ON EMPTY] [b ON ERROR] in that order (JSON_EXISTS: ON ERROR
+ * only). */
+static void json_clauses(wr_sql_parser *p, wr_sql_expr *e, int fn, uint32_t *cap)
+{
+    wr_sql_json_clauses j = {0};
+    bool any = false;
+    if (fn == JSON_FN_QUERY &&
+        (wr_sql_p_is_kw(p, WR_KW_WITHOUT) || wr_sql_p_is_kw(p, WR_KW_WITH))) {
+        j.wrapper_pos = wr_sql_p_pos(p);
+        if (wr_sql_p_accept_kw(p, WR_KW_WITHOUT)) {
+            j.wrapper = WR_SQL_JSON_WITHOUT;
+        } else {
+            wr_sql_p_next(p); /* WITH */
+            if (accept_word(p, "CONDITIONAL")) {
+                j.wrapper = WR_SQL_JSON_WITH_CONDITIONAL;
+            } else {
+                accept_word(p, "UNCONDITIONAL");
+                j.wrapper = WR_SQL_JSON_WITH_UNCONDITIONAL;
+            }
+        }
+        wr_sql_p_accept_kw(p, WR_KW_ARRAY);
+        if (!accept_word(p, "WRAPPER")) wr_sql_p_fail_expected(p, "WRAPPER");
+        any = true;
+    }
+    while (!wr_sql_p_at(p, WR_TK_RPAREN)) {
+        wr_sql_pos bpos = wr_sql_p_pos(p);
+        wr_sql_json_behavior b = json_behavior(p, e, fn, cap);
+        wr_sql_p_expect_kw(p, WR_KW_ON);
+        if (fn != JSON_FN_EXISTS && j.on_error == WR_SQL_JSON_NONE &&
+            j.on_empty == WR_SQL_JSON_NONE && accept_word(p, "EMPTY")) {
+            j.on_empty = b;
+            j.on_empty_pos = bpos;
+        } else if (j.on_error == WR_SQL_JSON_NONE && accept_word(p, "ERROR")) {
+            j.on_error = b;
+            j.on_error_pos = bpos;
+        } else {
+            wr_sql_p_fail_expected(p, j.on_error != WR_SQL_JSON_NONE ? "')' after ON ERROR"
+                                      : fn == JSON_FN_EXISTS || j.on_empty != WR_SQL_JSON_NONE
+                                          ? "ERROR after ON"
+                                          : "EMPTY or ERROR after ON");
+        }
+        any = true;
+    }
+    if (!any) return;
+    e->call.json = wr_sql_p_alloc(p, sizeof *e->call.json);
+    *e->call.json = j;
+}
+
 /* Plain call after the name: ( [DISTINCT|ALL] args [RETURNING type] ) [FILTER] [OVER]. */
 wr_sql_expr *wr_sql_p_call(wr_sql_parser *p, wr_sql_name name, wr_sql_pos pos)
 {
@@ -1218,6 +1327,8 @@ wr_sql_expr *wr_sql_p_call(wr_sql_parser *p, wr_sql_name name, wr_sql_pos pos)
             push_arg(p, e, call_arg(p), &cap);
         } while (wr_sql_p_accept(p, WR_TK_COMMA));
         if (wr_sql_p_accept_kw(p, WR_KW_RETURNING)) e->call.returning = wr_sql_p_type(p);
+        int jf = json_function(&name);
+        if (jf && cap && e->call.nargs == 2) json_clauses(p, e, jf, &cap);
     }
     wr_sql_p_expect(p, WR_TK_RPAREN);
     if (wr_sql_p_is_kw(p, WR_KW_WITHIN) && wr_sql_p_ahead_kw(p, 1, WR_KW_GROUP))
@@ -1681,13 +1792,26 @@ static wr_sql_expr *comparison_tail(wr_sql_parser *p, wr_sql_expr *left)
         for (size_t i = 0; i < WR_ARRAY_LEN(tests); i++)
             if (wr_sql_p_accept_kw(p, tests[i].kw))
                 return unary(p, neg ? tests[i].neg_op : tests[i].op, left->pos, left);
+        if (accept_word(p, "JSON")) {
+            wr_sql_unop op = WR_SQL_OP_IS_JSON_VALUE;
+            if (accept_word(p, "SCALAR"))
+                op = WR_SQL_OP_IS_JSON_SCALAR;
+            else if (wr_sql_p_accept_kw(p, WR_KW_ARRAY))
+                op = WR_SQL_OP_IS_JSON_ARRAY;
+            else if (accept_word(p, "OBJECT"))
+                op = WR_SQL_OP_IS_JSON_OBJECT;
+            else
+                accept_word(p, "VALUE");
+            /* each IS NOT JSON kind follows its IS JSON kind */
+            return unary(p, neg ? (wr_sql_unop)(op + 1) : op, left->pos, left);
+        }
         if (wr_sql_p_accept_kw(p, WR_KW_DISTINCT)) {
             wr_sql_p_expect_kw(p, WR_KW_FROM);
             wr_sql_expr *r = expr_bp(p, PREC_CMP + 1);
             return binary(p, neg ? WR_SQL_OP_IS_NOT_DISTINCT_FROM : WR_SQL_OP_IS_DISTINCT_FROM,
                           left, r, op_pos);
         }
-        wr_sql_p_fail_expected(p, "NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS");
+        wr_sql_p_fail_expected(p, "NULL, TRUE, FALSE, UNKNOWN, JSON or DISTINCT FROM after IS");
     }
     bool neg = wr_sql_p_accept_kw(p, WR_KW_NOT);
     if (wr_sql_p_accept_kw(p, WR_KW_BETWEEN)) {

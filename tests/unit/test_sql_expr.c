@@ -512,7 +512,7 @@ static void test_expression_errors(void **state)
     assert_string_equal(sql_expr_error("CAST(a INT)"),
                         "e.sql:1:8: syntax error: expected AS but found 'INT'");
     assert_string_equal(sql_expr_error("a IS NOT 5"),
-                        "e.sql:1:10: syntax error: expected NULL, TRUE, FALSE, UNKNOWN or "
+                        "e.sql:1:10: syntax error: expected NULL, TRUE, FALSE, UNKNOWN, JSON or "
                         "DISTINCT FROM after IS but found '5'");
     assert_string_equal(sql_expr_error("a IN ()"),
                         "e.sql:1:7: syntax error: expected a value in the IN list but found ')'");

@@ -1,0 +1,13 @@
+-- JSON function clauses that are wrong or not supported: each is reported at its position.
+CREATE TABLE t (j STRING, n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
+
+SELECT JSON_VALUE(j, '$.a' EMPTY ARRAY ON EMPTY) FROM t;
+SELECT JSON_VALUE(j, '$.a' NULL ON ERROR NULL ON EMPTY) FROM t;
+SELECT JSON_QUERY(j, '$.a' DEFAULT '[]' ON EMPTY) FROM t;
+SELECT JSON_QUERY(j, '$.a' WITH CONDITIONAL ARRAY) FROM t;
+SELECT JSON_QUERY(j, '$.a' RETURNING ARRAY<STRING>) FROM t;
+SELECT JSON_EXISTS(j, '$.a' FALSE ON EMPTY) FROM t;
+SELECT JSON_EXISTS(j, '$.a' NULL ON ERROR) FROM t;
+SELECT JSON_VALUE(j, '$.a' RETURNING DATE DEFAULT 1 ON ERROR) FROM t;
+SELECT JSON_VALUE(n, '$.a' NULL ON EMPTY) FROM t;
+SELECT n IS JSON FROM t;
