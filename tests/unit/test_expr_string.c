@@ -232,6 +232,109 @@ static void test_json_value(void **state)
     tx_free(t);
 }
 
+/* The clause forms: $JSON_VALUE / $JSON_QUERY / $JSON_EXISTS with behaviours as literals,
+ * $JSON_STATUS (0 value, 1 empty, 2 error), IS JSON kinds. Rows: an object, a document that is
+ * not JSON, NULL. */
+static void test_json_clauses(void **state)
+{
+    tx tt, *t = &tt;
+    wr_type ty[1] = {STR()};
+    tx_init(t, 1, ty, 3);
+    set_s(t, 0, 0, "{\"a\": \"x\", \"n\": null, \"o\": {\"k\": [1, \"y\"]}, \"arr\": [1, 2]}");
+    set_s(t, 0, 1, "{\"a\": ");
+    set_null(t, 0, 2);
+    /* status: lax -> empty, strict (the default) -> error; JSON null is empty; a container
+     * is empty (lax) or an error (strict) for JSON_VALUE; a bad path is an error */
+    struct {
+        const char *path;
+        int64_t st0, st1;
+    } st[] = {
+        {"$.a", 0, 2},       {"lax $.a", 0, 1},  {"$.b", 2, 2},        {"lax $.b", 1, 1},
+        {"$.n", 1, 2},       {"lax $.o", 1, 1},  {"strict $.o", 2, 2}, {"$.a[", 2, 2},
+        {"lax $.a.b", 1, 1}, {"$.arr[1]", 0, 2}, {"$.arr[2]", 2, 2},
+    };
+    for (size_t k = 0; k < sizeof st / sizeof st[0]; k++) {
+        wr_expr *e = CALL(t, "$JSON_STATUS", col(t, 0), S(st[k].path));
+        expect_type(e, "INT");
+        wr_vec *v = eval_e(t, e);
+        expect_i(v, 0, st[k].st0), expect_i(v, 1, st[k].st1), expect_null(v, 2);
+    }
+    /* $JSON_VALUE: NULL behaviours give NULL, ERROR fails with the reason */
+    wr_vec *v = eval_e(t, CALL(t, "$JSON_VALUE", col(t, 0), S("lax $.b"), S("NULL"), S("ERROR")));
+    expect_null(v, 0), expect_null(v, 1), expect_null(v, 2);
+    eval_fails(t, CALL(t, "$JSON_VALUE", col(t, 0), S("lax $.b"), S("ERROR"), S("NULL")), WR_EINVAL,
+               "JSON_VALUE: empty result for path 'lax $.b'");
+    eval_fails(t, CALL(t, "$JSON_VALUE", col(t, 0), S("$.o"), S("NULL"), S("ERROR")), WR_EINVAL,
+               "found an object or array where strict mode requires a scalar");
+    eval_fails(t, CALL(t, "$JSON_VALUE", col(t, 0), S("$.a"), S("NULL"), S("ERROR")), WR_EINVAL,
+               "the input is not valid JSON, with ERROR ON ERROR");
+    eval_fails(t, CALL(t, "$JSON_VALUE", col(t, 0), S("$.a["), S("NULL"), S("ERROR")), WR_EINVAL,
+               "path '$.a[' is not a valid JSON path");
+    v = eval_e(t, CALL(t, "$JSON_VALUE", col(t, 0), S("$.a"), S("ERROR"), S("NULL")));
+    expect_s(v, 0, "x"), expect_null(v, 1), expect_null(v, 2);
+    /* $JSON_QUERY: wrappers, EMPTY ARRAY / EMPTY OBJECT */
+    struct {
+        const char *path, *wrapper, *empty, *error, *want0, *want1;
+    } q[] = {
+        {"$.o", "WITHOUT", "NULL", "NULL", "{\"k\":[1,\"y\"]}", NULL},
+        {"$.a", "UNCONDITIONAL", "NULL", "NULL", "[\"x\"]", NULL},
+        {"$.arr", "CONDITIONAL", "NULL", "NULL", "[1,2]", NULL},
+        {"$.arr", "UNCONDITIONAL", "NULL", "NULL", "[[1,2]]", NULL},
+        {"$.o.k[1]", "CONDITIONAL", "NULL", "NULL", "[\"y\"]", NULL},
+        {"$.n", "UNCONDITIONAL", "EMPTY ARRAY", "NULL", "[]", NULL},
+        {"lax $.a", "WITHOUT", "EMPTY OBJECT", "EMPTY ARRAY", "{}", "{}"},
+        {"$.a", "WITHOUT", "EMPTY OBJECT", "EMPTY ARRAY", "[]", "[]"},
+    };
+    for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+        v = eval_e(t, CALL(t, "$JSON_QUERY", col(t, 0), S(q[k].path), S(q[k].wrapper),
+                           S(q[k].empty), S(q[k].error)));
+        if (q[k].want0)
+            expect_s(v, 0, q[k].want0);
+        else
+            expect_null(v, 0);
+        if (q[k].want1)
+            expect_s(v, 1, q[k].want1);
+        else
+            expect_null(v, 1);
+        expect_null(v, 2);
+    }
+    eval_fails(t, CALL(t, "$JSON_QUERY", col(t, 0), S("$.a"), S("WITHOUT"), S("NULL"), S("ERROR")),
+               WR_EINVAL, "found a scalar where strict mode requires an object or array");
+    /* JSON_EXISTS: JSON null does not exist; errors take the ON ERROR behaviour */
+    v = eval_e(t, CALL(t, "JSON_EXISTS", col(t, 0), S("$.a")));
+    expect_b(v, 0, true), expect_b(v, 1, false), expect_null(v, 2);
+    v = eval_e(t, CALL(t, "JSON_EXISTS", col(t, 0), S("$.n")));
+    expect_b(v, 0, false), expect_b(v, 1, false);
+    v = eval_e(t, CALL(t, "$JSON_EXISTS", col(t, 0), S("$.b"), S("TRUE")));
+    expect_b(v, 0, true), expect_b(v, 1, true), expect_null(v, 2);
+    v = eval_e(t, CALL(t, "$JSON_EXISTS", col(t, 0), S("lax $.b"), S("TRUE")));
+    expect_b(v, 0, false), expect_b(v, 1, false);
+    v = eval_e(t, CALL(t, "$JSON_EXISTS", col(t, 0), S("$.b"), S("UNKNOWN")));
+    expect_null(v, 0), expect_null(v, 1);
+    eval_fails(t, CALL(t, "$JSON_EXISTS", col(t, 0), S("$.b"), S("ERROR")), WR_EINVAL,
+               "JSON_EXISTS: path '$.b' matched no value (strict mode)");
+    /* behaviours must be literals the function knows */
+    call_fails(t, "$JSON_EXISTS", (wr_expr *[]){col(t, 0), S("$.b"), S("EMPTY ARRAY")}, 3,
+               "must be string literals");
+    call_fails(t, "$JSON_VALUE", (wr_expr *[]){col(t, 0), S("$.b"), S("NULL"), col(t, 0)}, 4,
+               "must be string literals");
+    /* IS JSON: NULL is not JSON; JSON null is a scalar */
+    set_s(t, 0, 0, " null ");
+    set_s(t, 0, 1, "[1, {}]");
+    const char *kinds[] = {"IS JSON VALUE",  "IS JSON SCALAR",    "IS JSON ARRAY",
+                           "IS JSON OBJECT", "IS NOT JSON VALUE", "IS NOT JSON OBJECT"};
+    bool want[][3] = {{true, true, false},   {true, false, false}, {false, true, false},
+                      {false, false, false}, {false, false, true}, {true, true, true}};
+    for (size_t k = 0; k < 6; k++) {
+        wr_expr *e = CALL(t, kinds[k], col(t, 0));
+        expect_type(e, "BOOLEAN NOT NULL");
+        v = eval_e(t, e);
+        for (uint32_t r = 0; r < 3; r++)
+            expect_b(v, r, want[k][r]);
+    }
+    tx_free(t);
+}
+
 static void test_math(void **state)
 {
     tx tt, *t = &tt;
@@ -367,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_is_class),
         cmocka_unit_test(test_digests),
         cmocka_unit_test(test_json_value),
+        cmocka_unit_test(test_json_clauses),
         cmocka_unit_test(test_math),
         cmocka_unit_test(test_rand),
         cmocka_unit_test(test_more_functions),
