@@ -961,7 +961,9 @@ static void nullability(wr_sql_parser *p, wr_type *t)
         wr_sql_p_next(p);
         wr_sql_p_next(p);
         t->nullable = false;
-    } else if (wr_sql_p_accept_kw(p, WR_KW_NULL)) {
+    } else if (wr_sql_p_is_kw(p, WR_KW_NULL) && !wr_sql_p_ahead_kw(p, 1, WR_KW_ON)) {
+        /* JSON_VALUE(... RETURNING INT NULL ON EMPTY): that NULL is a behaviour */
+        wr_sql_p_next(p);
         t->nullable = true;
     }
 }
