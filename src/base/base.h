@@ -328,6 +328,21 @@ void wr_htab_iter_init(wr_htab *h, wr_htab_iter *it);
 bool wr_htab_iter_next(wr_htab_iter *it, const void **key, size_t *key_len, void ***value);
 bool wr_htab_is_rehashing(const wr_htab *h);
 
+/* Little-endian integers of n bytes (1..8), for file and record formats (snapshot
+ * records, manifests): the same bytes on every host. */
+static inline void wr_le_put(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint64_t wr_le_get(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
 /* 64-bit hash of bytes (XXH3) and a mixer for combining several values. */
 uint64_t wr_hash_bytes(const void *p, size_t n);
 /* Fault tests: with WEIR_CRASH_AT="name:N" the N-th pass through wr_crash_point("name")

@@ -293,20 +293,6 @@ fail:
 #define DD_TABLE_ROW  "dedup.row"
 #define DD_TABLE_SEEN "dedup.seen"
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int k = 0; k < 8; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    return v;
-}
-
 static int dd_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
 {
     WR_UNUSED(id);
@@ -330,13 +316,13 @@ static int dd_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
             memcpy(&h, RK_ROW_KEY(r), sizeof h);
         else
             h = DD_SLOT_HASH(*v);
-        put_le64(hdr, h);
+        wr_le_put(hdr, h, 8);
         if (!rows) {
             rc = wr_snap_put(w, DD_TABLE_SEEN, wr_keygroup_of(h, max_par), 0, k, (uint32_t)kl, hdr,
                              8, err);
             continue;
         }
-        put_le64(hdr + 8, (uint64_t)r->aux);
+        wr_le_put(hdr + 8, (uint64_t)r->aux, 8);
         wr_buf_clear(&val);
         if (wr_buf_append(&val, hdr, sizeof hdr) || wr_buf_append(&val, RK_ROW_REC(r), r->rlen)) {
             rc = wr_rk_nomem(ctx, err);
@@ -363,7 +349,7 @@ static int dd_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
                               "%s: bad deduplication state record", wr_op_name(ctx));
             break;
         }
-        uint64_t h = get_le64(rec.val);
+        uint64_t h = wr_le_get(rec.val, 8);
         bool ins;
         void **slot = wr_htab_upsert(&st->keys, h, rec.key, rec.klen, &ins);
         if (!slot) {
@@ -390,7 +376,7 @@ static int dd_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
         }
         row->klen = sizeof h;
         row->rlen = rlen;
-        row->aux = (int64_t)get_le64(rec.val + 8);
+        row->aux = (int64_t)wr_le_get(rec.val + 8, 8);
         memcpy(RK_ROW_KEY(row), &h, sizeof h);
         memcpy(RK_ROW_REC(row), rec.val + 16, rlen);
         *slot = row;

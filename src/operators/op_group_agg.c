@@ -661,20 +661,6 @@ static int ga_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
  * ---------------------------------------------------------------------------------------- */
 #define GA_TABLE "group.acc"
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int k = 0; k < 8; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    return v;
-}
-
 static int ga_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
 {
     WR_UNUSED(id);
@@ -691,8 +677,8 @@ static int ga_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
         const ga_entry *e = *v;
         if (!e) continue;
         uint8_t hdr[16];
-        put_le64(hdr, e->hash);
-        put_le64(hdr + 8, (uint64_t)e->rows);
+        wr_le_put(hdr, e->hash, 8);
+        wr_le_put(hdr + 8, (uint64_t)e->rows, 8);
         wr_buf_clear(&val);
         if (wr_buf_append(&val, hdr, sizeof hdr) || wr_agg_encode(st->l, ENTRY_ACC(e), &val)) {
             rc = ga_nomem(ctx, err);
@@ -712,14 +698,14 @@ static int ga_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
     wr_snap_rec rec;
     int rc;
     while ((rc = wr_snap_next(r, GA_TABLE, &rec, err)) == 1) {
-        if (rec.vlen < 16 || (int64_t)get_le64(rec.val + 8) <= 0)
+        if (rec.vlen < 16 || (int64_t)wr_le_get(rec.val + 8, 8) <= 0)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad group aggregation state record", wr_op_name(ctx));
-        uint64_t h = get_le64(rec.val);
+        uint64_t h = wr_le_get(rec.val, 8);
         ga_entry *e = wr_malloc_owned(st->mem, sizeof(ga_entry) + l->acc_size);
         if (!e) return ga_nomem(ctx, err);
         memset(e, 0, sizeof *e);
-        e->rows = (int64_t)get_le64(rec.val + 8);
+        e->rows = (int64_t)wr_le_get(rec.val + 8, 8);
         e->hash = h;
         rc = wr_agg_decode(l, rec.val + 16, rec.vlen - 16, ENTRY_ACC(e), st->mem, err);
         if (rc < 0) {

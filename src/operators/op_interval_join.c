@@ -670,8 +670,8 @@ static int ij_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
             for (uint32_t j = sd->head; j < sd->len; j++) {
                 const irow *r = sd->s[j].r;
                 uint8_t head[IJ_HEAD];
-                wr_join_le64_put(head, k->hash);
-                wr_join_le64_put(head + 8, (uint64_t)r->ts);
+                wr_le_put(head, k->hash, 8);
+                wr_le_put(head + 8, (uint64_t)r->ts, 8);
                 head[16] = r->emitted;
                 if (wr_join_rec_value(&val, head, IJ_HEAD, r->bytes, r->len) < 0) {
                     rc = wr_join_nomem(ctx, err);
@@ -703,9 +703,9 @@ static int ij_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
         if (rec.val[16] > 1 || !wr_jrow_check(&st->jc.rc[s], rb, rl) ||
             !wr_jkey_check(&st->jc.kc[s], rec.key, rec.klen))
             return wr_join_bad_record(ctx, IJ_TABLE, err);
-        ikey *k = key_find_or_new(st, wr_join_le64_get(rec.val), rec.key, rec.klen);
+        ikey *k = key_find_or_new(st, wr_le_get(rec.val, 8), rec.key, rec.klen);
         if (!k ||
-            buffer_bytes(st, k, s, (int64_t)wr_join_le64_get(rec.val + 8), rb, rl, rec.val[16]) < 0)
+            buffer_bytes(st, k, s, (int64_t)wr_le_get(rec.val + 8, 8), rb, rl, rec.val[16]) < 0)
             return wr_join_nomem(ctx, err);
     }
     if (rc < 0) return rc;

@@ -529,9 +529,9 @@ static int jn_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
             {
                 const jrow *x = WR_CONTAINER_OF(it, jrow, link);
                 uint8_t head[JN_HEAD];
-                wr_join_le64_put(head, k->hash);
-                wr_join_le64_put(head + 8, (uint64_t)x->count);
-                wr_join_le64_put(head + 16, (uint64_t)x->assoc);
+                wr_le_put(head, k->hash, 8);
+                wr_le_put(head + 8, (uint64_t)x->count, 8);
+                wr_le_put(head + 16, (uint64_t)x->assoc, 8);
                 if (wr_join_rec_value(&val, head, JN_HEAD, x->bytes, x->len) < 0) {
                     rc = wr_join_nomem(ctx, err);
                     break;
@@ -551,9 +551,9 @@ static int restore_row(join_state *st, wr_op_ctx *ctx, const wr_snap_rec *rec, w
     if (rec->ns != 0 && rec->ns != 1) return wr_join_bad_record(ctx, JN_TABLE, err);
     const int s = (int)rec->ns;
     if (rec->vlen < JN_HEAD) return wr_join_bad_record(ctx, JN_TABLE, err);
-    const uint64_t hash = wr_join_le64_get(rec->val);
-    const int64_t count = (int64_t)wr_join_le64_get(rec->val + 8);
-    const int64_t assoc = (int64_t)wr_join_le64_get(rec->val + 16);
+    const uint64_t hash = wr_le_get(rec->val, 8);
+    const int64_t count = (int64_t)wr_le_get(rec->val + 8, 8);
+    const int64_t assoc = (int64_t)wr_le_get(rec->val + 16, 8);
     const uint8_t *rb = rec->val + JN_HEAD;
     const uint32_t rl = rec->vlen - JN_HEAD;
     if (count <= 0 || assoc < 0 || !wr_jrow_check(&st->jc.rc[s], rb, rl) ||

@@ -897,7 +897,7 @@ int wr_join_rec_value(wr_buf *buf, const uint8_t *head, uint32_t hlen, const uin
 int wr_join_put_wm(wr_snap_writer *w, const char *table, int64_t wm, wr_error *err)
 {
     uint8_t b[8];
-    wr_join_le64_put(b, (uint64_t)wm);
+    wr_le_put(b, (uint64_t)wm, 8);
     return wr_snap_put_op(w, table, b, sizeof b, err);
 }
 
@@ -907,7 +907,7 @@ int wr_join_get_wm(wr_op_ctx *ctx, wr_snap_reader *r, const char *table, int64_t
     int rc;
     while ((rc = wr_snap_next_op(r, table, &rec, err)) == 1) {
         if (rec.vlen != 8) return wr_join_bad_record(ctx, table, err);
-        int64_t x = (int64_t)wr_join_le64_get(rec.val);
+        int64_t x = (int64_t)wr_le_get(rec.val, 8);
         if (x > *v) *v = x;
     }
     return rc < 0 ? rc : 0;

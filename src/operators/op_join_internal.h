@@ -157,20 +157,8 @@ static inline int64_t wr_jrow_i64(const jrow_codec *c, const uint8_t *row, uint3
 bool wr_jrow_check(const jrow_codec *c, const uint8_t *row, uint32_t len);
 
 /* ------------------------------------------------------------------------------------------
- * Checkpoint helpers: little-endian integers in record values, and the value buffer.
+ * Checkpoint helpers: the record value buffer (integers in it: wr_le_put/wr_le_get).
  * ---------------------------------------------------------------------------------------- */
-static inline void wr_join_le64_put(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-static inline uint64_t wr_join_le64_get(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 /* buf = head (hlen bytes) ++ row (rlen bytes); WR_ENOMEM. */
 int wr_join_rec_value(wr_buf *buf, const uint8_t *head, uint32_t hlen, const uint8_t *row,
                       uint32_t rlen);

@@ -469,20 +469,6 @@ static int sort_finish(void *state, wr_op_ctx *ctx, wr_error *err)
  *   - "sort.seq": u64, the next arrival sequence.
  * Only subtask 0 restores them (all of them, from every old instance: a union, which is what
  * a global sort needs), so the restored rows keep their order and ties their arrival order. */
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-    for (int k = 0; k < n; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int k = 0; k < n; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    return v;
-}
-
 static int sort_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w, wr_error *err)
 {
     WR_UNUSED(id);
@@ -493,8 +479,8 @@ static int sort_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer
     for (size_t i = 0; i < st->n && rc == WR_OK; i++) {
         const rk_row *r = st->rows[i].row;
         uint8_t kl[4], aux[8];
-        put_le(kl, r->klen, 4);
-        put_le(aux, (uint64_t)r->aux, 8);
+        wr_le_put(kl, r->klen, 4);
+        wr_le_put(aux, (uint64_t)r->aux, 8);
         wr_buf_clear(&val);
         if (wr_buf_append(&val, kl, 4) || wr_buf_append(&val, RK_ROW_KEY(r), r->klen) ||
             wr_buf_append(&val, aux, 8) || wr_buf_append(&val, RK_ROW_REC(r), r->rlen)) {
@@ -506,20 +492,20 @@ static int sort_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer
     wr_buf_free(&val);
     if (rc != WR_OK) return rc;
     uint8_t seq[8];
-    put_le(seq, st->seq, 8);
+    wr_le_put(seq, st->seq, 8);
     return wr_snap_put_op(w, "sort.seq", seq, sizeof seq, err);
 }
 
 static int sort_restore_row(sort_state *st, const wr_snap_rec *rec)
 {
     if (rec->vlen < 4) return WR_ECORRUPT;
-    uint32_t klen = (uint32_t)get_le(rec->val, 4);
+    uint32_t klen = (uint32_t)wr_le_get(rec->val, 4);
     if ((uint64_t)klen + 12 > rec->vlen) return WR_ECORRUPT;
     uint32_t rlen = rec->vlen - klen - 12;
     const uint8_t *key = rec->val + 4, *row = rec->val + 4 + klen + 8;
     rk_row *r = arena_row(&st->arena, key, klen, row, rlen);
     if (!r) return WR_ENOMEM;
-    r->aux = (int64_t)get_le(rec->val + 4 + klen, 8);
+    r->aux = (int64_t)wr_le_get(rec->val + 4 + klen, 8);
     uint64_t h = 0;
     if (!st->cfg->input_append_only) {
         h = wr_hash_bytes(RK_ROW_REC(r), rlen);
@@ -545,7 +531,7 @@ static int sort_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error
         if (rec.vlen != 8)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad sort position record", wr_op_name(ctx));
-        uint64_t seq = get_le(rec.val, 8);
+        uint64_t seq = wr_le_get(rec.val, 8);
         if (seq > st->seq) st->seq = seq;
     }
     if (rc < 0) return rc;
@@ -681,7 +667,7 @@ static int limit_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_write
     if (st->rank)
         return wr_op_rank_vt.snapshot ? wr_op_rank_vt.snapshot(st->rank, ctx, id, w, err) : WR_OK;
     uint8_t b[8];
-    put_le(b, st->seen, 8);
+    wr_le_put(b, st->seen, 8);
     return wr_snap_put_op(w, "limit.seen", b, sizeof b, err);
 }
 
@@ -697,7 +683,7 @@ static int limit_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_erro
         if (rec.vlen != 8)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad LIMIT position record", wr_op_name(ctx));
-        uint64_t n = get_le(rec.val, 8);
+        uint64_t n = wr_le_get(rec.val, 8);
         st->seen = n > UINT64_MAX - st->seen ? UINT64_MAX : st->seen + n;
     }
     return rc < 0 ? rc : WR_OK;

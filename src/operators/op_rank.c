@@ -364,20 +364,6 @@ fail:
  * ---------------------------------------------------------------------------------------- */
 #define TN_TABLE "rank.row"
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int k = 0; k < 8; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    return v;
-}
-
 static uint64_t get_be64(const uint8_t *p)
 {
     uint64_t v = 0;
@@ -408,7 +394,7 @@ static int tn_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
         const rk_row *r;
         while (rc == 0 && (r = wr_rk_iter_next(&ri))) {
             uint8_t hdr[12];
-            put_le64(hdr, p->hash);
+            wr_le_put(hdr, p->hash, 8);
             for (int b = 0; b < 4; b++)
                 hdr[8 + b] = (uint8_t)(r->klen >> (8 * b));
             wr_buf_clear(&val);
@@ -440,7 +426,7 @@ static int tn_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
                               wr_op_name(ctx));
             break;
         }
-        const uint64_t h = get_le64(rec.val);
+        const uint64_t h = wr_le_get(rec.val, 8);
         const uint32_t rlen = rec.vlen - 12 - klen;
         bool inserted;
         void **slot = wr_htab_upsert(&st->parts, h, rec.key, rec.klen, &inserted);

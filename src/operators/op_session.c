@@ -498,20 +498,6 @@ nomem:
  * last watermark; all instances see the same watermarks, so a restore takes the largest).
  * It also decides lateness after a restore, before the sources' watermark catches up.
  * ---------------------------------------------------------------------------------------- */
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int k = 0; k < 8; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    return v;
-}
-
 int wr_session_agg_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *w,
                             wr_error *err)
 {
@@ -526,8 +512,8 @@ int wr_session_agg_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_wri
         if (!x->alive) continue;
         const wtab_ent *e = wr_wtab_ent(&s->keys, x->key);
         uint8_t hdr[16];
-        put_le64(hdr, e->hash);
-        put_le64(hdr + 8, (uint64_t)x->end);
+        wr_le_put(hdr, e->hash, 8);
+        wr_le_put(hdr + 8, (uint64_t)x->end, 8);
         wr_buf_clear(&val);
         if (wr_buf_append(&val, hdr, sizeof hdr) ||
             (s->layout->naggs && wr_agg_encode(s->layout, sess_acc(s, i), &val))) {
@@ -540,7 +526,7 @@ int wr_session_agg_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_wri
     wr_buf_free(&val);
     if (rc != WR_OK) return rc;
     uint8_t d[8];
-    put_le64(d, (uint64_t)s->done);
+    wr_le_put(d, (uint64_t)s->done, 8);
     return wr_snap_put_op(w, "session.done", d, sizeof d, err);
 }
 
@@ -598,7 +584,7 @@ int wr_session_agg_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_er
         if (rec.vlen != 8)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad session progress record", s->name);
-        int64_t d = (int64_t)get_le64(rec.val);
+        int64_t d = (int64_t)wr_le_get(rec.val, 8);
         if (d > s->done) s->done = d;
     }
     if (rc < 0) return rc;
@@ -606,7 +592,8 @@ int wr_session_agg_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_er
         if (rec.vlen < 16)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad session state record", s->name);
-        rc = restore_session(s, &rec, get_le64(rec.val), (int64_t)get_le64(rec.val + 8), err);
+        rc = restore_session(s, &rec, wr_le_get(rec.val, 8), (int64_t)wr_le_get(rec.val + 8, 8),
+                             err);
         if (rc != WR_OK) return rc;
     }
     if (rc < 0) return rc;

@@ -565,14 +565,14 @@ static int wj_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
     {
         const wwin *win = WR_CONTAINER_OF(it, wwin, link);
         uint8_t se[16];
-        wr_join_le64_put(se, (uint64_t)win->start);
-        wr_join_le64_put(se + 8, (uint64_t)win->end);
+        wr_le_put(se, (uint64_t)win->start, 8);
+        wr_le_put(se + 8, (uint64_t)win->end, 8);
         for (uint32_t i = 0; i < win->groups.cap && rc == 0; i++) {
             const wgroup *g = win->groups.s[i].e;
             if (!g) continue;
             const uint64_t h = win->groups.s[i].hash;
             uint8_t hb[8];
-            wr_join_le64_put(hb, h);
+            wr_le_put(hb, h, 8);
             if (wr_join_rec_value(&key, se, 16, g->key, g->klen) < 0) {
                 rc = wr_join_nomem(ctx, err);
                 break;
@@ -606,14 +606,14 @@ static int wj_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
         if ((rec.ns != 0 && rec.ns != 1) || rec.klen < 16 || rec.vlen < 8)
             return wr_join_bad_record(ctx, WJ_TABLE, err);
         const int s = (int)rec.ns;
-        const int64_t start = (int64_t)wr_join_le64_get(rec.key);
-        const int64_t end = (int64_t)wr_join_le64_get(rec.key + 8);
+        const int64_t start = (int64_t)wr_le_get(rec.key, 8);
+        const int64_t end = (int64_t)wr_le_get(rec.key + 8, 8);
         const uint8_t *kb = rec.key + 16, *rb = rec.val + 8;
         const uint32_t kl = rec.klen - 16, rl = rec.vlen - 8;
         if (!wr_jrow_check(&st->jc.rc[s], rb, rl) || !wr_jkey_check(&st->jc.kc[s], kb, kl))
             return wr_join_bad_record(ctx, WJ_TABLE, err);
         wwin *w = win_get(st, start, end);
-        wgroup *g = w ? group_find_or_new(st, w, wr_join_le64_get(rec.val), kb, kl,
+        wgroup *g = w ? group_find_or_new(st, w, wr_le_get(rec.val, 8), kb, kl,
                                           wr_jkey_has_null(&st->jc.kc[s], kb))
                       : NULL;
         if (!g || group_append(st, w, g, s, rb, rl) < 0) return wr_join_nomem(ctx, err);

@@ -565,35 +565,21 @@ static int wk_finish(void *state, wr_op_ctx *ctx, wr_error *err)
  * rows arriving later sort after every restored row, and rows of fired windows stay late
  * until the sources' watermark catches up.
  * ---------------------------------------------------------------------------------------- */
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-    for (int k = 0; k < n; k++)
-        p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int k = 0; k < n; k++)
-        v |= (uint64_t)p[k] << (8 * k);
-    return v;
-}
-
 #define WK_HDR 28 /* edge hash, partition hash, start, sort key length */
 
 static int snap_part(wk_state *st, const wk_window *w, const wk_part *p, uint32_t max_par,
                      wr_buf *val, wr_snap_writer *sw, wr_error *err)
 {
     uint8_t hdr[WK_HDR];
-    put_le(hdr, p->ehash, 8);
-    put_le(hdr + 8, p->phash, 8);
-    put_le(hdr + 16, (uint64_t)w->start, 8);
+    wr_le_put(hdr, p->ehash, 8);
+    wr_le_put(hdr + 8, p->phash, 8);
+    wr_le_put(hdr + 16, (uint64_t)w->start, 8);
     rk_iter ri;
     wr_rk_list_seek(&p->list, 1, &ri);
     for (rk_row *row; (row = wr_rk_iter_next(&ri));) {
         uint8_t aux[8];
-        put_le(hdr + 24, row->klen, 4);
-        put_le(aux, (uint64_t)row->aux, 8);
+        wr_le_put(hdr + 24, row->klen, 4);
+        wr_le_put(aux, (uint64_t)row->aux, 8);
         wr_buf_clear(val);
         if (wr_buf_append(val, hdr, sizeof hdr) || wr_buf_append(val, RK_ROW_KEY(row), row->klen) ||
             wr_buf_append(val, aux, sizeof aux) || wr_buf_append(val, RK_ROW_REC(row), row->rlen))
@@ -630,8 +616,8 @@ static int wk_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
     wr_buf_free(&val);
     if (rc != WR_OK) return rc;
     uint8_t pos[16];
-    put_le(pos, (uint64_t)WR_MAX(wr_op_current_watermark(ctx), st->wm_floor), 8);
-    put_le(pos + 8, st->seq, 8);
+    wr_le_put(pos, (uint64_t)WR_MAX(wr_op_current_watermark(ctx), st->wm_floor), 8);
+    wr_le_put(pos + 8, st->seq, 8);
     return wr_snap_put_op(sw, "window_rank.pos", pos, sizeof pos, err);
 }
 
@@ -639,13 +625,13 @@ static int wk_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_writer *
 static int restore_row(wk_state *st, const wr_snap_rec *rec)
 {
     const uint8_t *vp = rec->val;
-    uint32_t klen = (uint32_t)get_le(vp + 24, 4);
+    uint32_t klen = (uint32_t)wr_le_get(vp + 24, 4);
     if ((uint64_t)WK_HDR + klen + 8 > rec->vlen) return WR_ECORRUPT;
     uint32_t rlen = rec->vlen - WK_HDR - klen - 8;
     int rc = WR_OK;
-    wk_window *w = window_get(st, (int64_t)get_le(vp + 16, 8), rec->ns, &rc);
+    wk_window *w = window_get(st, (int64_t)wr_le_get(vp + 16, 8), rec->ns, &rc);
     if (!w) return rc;
-    uint64_t ph = get_le(vp + 8, 8);
+    uint64_t ph = wr_le_get(vp + 8, 8);
     bool inserted;
     void **slot = wr_htab_upsert(&w->parts, ph, rec->key, rec->klen, &inserted);
     if (!slot) return WR_ENOMEM;
@@ -657,7 +643,7 @@ static int restore_row(wk_state *st, const wr_snap_rec *rec)
         }
         p->klen = rec->klen;
         p->phash = ph;
-        p->ehash = get_le(vp, 8);
+        p->ehash = wr_le_get(vp, 8);
         memcpy(p->key, rec->key, rec->klen);
         *slot = p;
         w->nparts++;
@@ -668,7 +654,7 @@ static int restore_row(wk_state *st, const wr_snap_rec *rec)
     if (!row) return WR_ENOMEM;
     row->klen = klen;
     row->rlen = rlen;
-    row->aux = (int64_t)get_le(vp + WK_HDR + klen, 8);
+    row->aux = (int64_t)wr_le_get(vp + WK_HDR + klen, 8);
     memcpy(row->data, vp + WK_HDR, klen);
     memcpy(row->data + klen, vp + WK_HDR + klen + 8, rlen);
     int64_t at = wr_rk_list_insert(&p->list, st->mem, row, (uint64_t)st->p.rank_end);
@@ -693,8 +679,8 @@ static int wk_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_error *
         if (rec.vlen != 16)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad window rank progress record", wr_op_name(ctx));
-        int64_t wm = (int64_t)get_le(rec.val, 8);
-        uint64_t seq = get_le(rec.val + 8, 8);
+        int64_t wm = (int64_t)wr_le_get(rec.val, 8);
+        uint64_t seq = wr_le_get(rec.val + 8, 8);
         if (wm > st->wm_floor) st->wm_floor = wm;
         if (seq > st->seq) st->seq = seq;
     }

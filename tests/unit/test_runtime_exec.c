@@ -194,8 +194,13 @@ static int src_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_err
     return 0;
 }
 
-static const wr_source_vt test_src = {WR_ABI_VERSION, "test-src", "rows from memory",
-                                      src_open,       src_poll,   src_close};
+static const wr_source_vt test_src = {.abi_version = WR_ABI_VERSION,
+                                      .name = "test-src",
+                                      .description = "rows from memory",
+                                      .open = src_open,
+                                      .poll = src_poll,
+                                      .close = src_close,
+                                      .ckpt = WR_CKPT_STATELESS};
 
 /* ------------------------------------------------------------------------------------------
  * Collecting sink (and timer operator): events in arrival order per subtask.
@@ -342,8 +347,16 @@ static int sink_finish(void *state, wr_op_ctx *ctx, wr_error *err)
     return 0;
 }
 
-static const wr_op_vt sink_vt = {WR_ABI_VERSION, "collect", "test sink", sink_open, sink_process,
-                                 sink_watermark, NULL,      sink_finish, sink_close};
+static const wr_op_vt sink_vt = {.abi_version = WR_ABI_VERSION,
+                                 .name = "collect",
+                                 .description = "test sink",
+                                 .open = sink_open,
+                                 .process = sink_process,
+                                 .on_watermark = sink_watermark,
+                                 .on_timer = NULL,
+                                 .finish = sink_finish,
+                                 .close = sink_close,
+                                 .ckpt = WR_CKPT_STATELESS};
 
 /* Pass-through operator (for chains). */
 static int pass_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in, wr_error *err)
@@ -352,8 +365,16 @@ static int pass_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *i
     return wr_op_emit(ctx, in);
 }
 
-static const wr_op_vt pass_vt = {
-    WR_ABI_VERSION, "pass", "test pass-through", NULL, pass_process, NULL, NULL, NULL, NULL};
+static const wr_op_vt pass_vt = {.abi_version = WR_ABI_VERSION,
+                                 .name = "pass",
+                                 .description = "test pass-through",
+                                 .open = NULL,
+                                 .process = pass_process,
+                                 .on_watermark = NULL,
+                                 .on_timer = NULL,
+                                 .finish = NULL,
+                                 .close = NULL,
+                                 .ckpt = WR_CKPT_STATELESS};
 
 /* Failing operator: fails on the n-th batch. */
 static int boom_process(void *state, wr_op_ctx *ctx, uint32_t input, wr_batch *in, wr_error *err)
@@ -371,8 +392,16 @@ static int boom_open(void **state, wr_op_ctx *ctx, const void *config, wr_error 
     return 0;
 }
 
-static const wr_op_vt boom_vt = {WR_ABI_VERSION, "boom", "fails", boom_open, boom_process,
-                                 NULL,           NULL,   NULL,    NULL};
+static const wr_op_vt boom_vt = {.abi_version = WR_ABI_VERSION,
+                                 .name = "boom",
+                                 .description = "fails",
+                                 .open = boom_open,
+                                 .process = boom_process,
+                                 .on_watermark = NULL,
+                                 .on_timer = NULL,
+                                 .finish = NULL,
+                                 .close = NULL,
+                                 .ckpt = WR_CKPT_STATELESS};
 
 /* Timer operator: registers an event timer at ts + offset for every row (payload k), emits a
  * row (k = payload, ts) when it fires; on finish emits a row with k = -1. With
@@ -440,9 +469,16 @@ static int timer_finish(void *state, wr_op_ctx *ctx, wr_error *err)
     return emit_one(state, ctx, -1, 0);
 }
 
-static const wr_op_vt timer_vt = {WR_ABI_VERSION, "timers",      "test timers",
-                                  timer_open,     timer_process, NULL,
-                                  timer_fire,     timer_finish,  sink_close};
+static const wr_op_vt timer_vt = {.abi_version = WR_ABI_VERSION,
+                                  .name = "timers",
+                                  .description = "test timers",
+                                  .open = timer_open,
+                                  .process = timer_process,
+                                  .on_watermark = NULL,
+                                  .on_timer = timer_fire,
+                                  .finish = timer_finish,
+                                  .close = sink_close,
+                                  .ckpt = WR_CKPT_STATELESS};
 
 /* ------------------------------------------------------------------------------------------
  * Helpers

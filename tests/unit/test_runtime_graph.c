@@ -43,9 +43,23 @@ static int dummy_process(void *st, wr_op_ctx *ctx, uint32_t input, wr_batch *in,
     return 0;
 }
 
-static const wr_source_vt dummy_src = {WR_ABI_VERSION, "dummy", "test", NULL, dummy_poll, NULL};
-static const wr_op_vt dummy_op = {WR_ABI_VERSION, "dummy", "test", NULL, dummy_process,
-                                  NULL,           NULL,    NULL,   NULL};
+static const wr_source_vt dummy_src = {.abi_version = WR_ABI_VERSION,
+                                       .name = "dummy",
+                                       .description = "test",
+                                       .open = NULL,
+                                       .poll = dummy_poll,
+                                       .close = NULL,
+                                       .ckpt = WR_CKPT_STATELESS};
+static const wr_op_vt dummy_op = {.abi_version = WR_ABI_VERSION,
+                                  .name = "dummy",
+                                  .description = "test",
+                                  .open = NULL,
+                                  .process = dummy_process,
+                                  .on_watermark = NULL,
+                                  .on_timer = NULL,
+                                  .finish = NULL,
+                                  .close = NULL,
+                                  .ckpt = WR_CKPT_STATELESS};
 
 static int freed_cfgs;
 static void cfg_free(void *p)

@@ -729,30 +729,16 @@ static int dg_poll(void *state, wr_source_ctx *ctx, wr_source_poll *out, wr_erro
  * parallelism, so a restore needs the same parallelism. */
 #define DG_REC_LEN 48
 
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 static int dg_snapshot(void *state, wr_source_ctx *ctx, int64_t id, wr_snap_writer *w,
                        wr_error *err)
 {
     dg_state *s = state;
     uint8_t rec[DG_REC_LEN];
-    put_le(rec, s->subtask, 4);
-    put_le(rec + 4, s->par, 4);
-    put_le(rec + 8, (uint64_t)s->emitted, 8);
+    wr_le_put(rec, s->subtask, 4);
+    wr_le_put(rec + 4, s->par, 4);
+    wr_le_put(rec + 8, (uint64_t)s->emitted, 8);
     for (int i = 0; i < 4; i++)
-        put_le(rec + 16 + 8 * i, s->rng.s[i], 8);
+        wr_le_put(rec + 16 + 8 * i, s->rng.s[i], 8);
     return wr_snap_put_op(w, "datagen", rec, sizeof rec, err);
 }
 
@@ -765,16 +751,16 @@ static int dg_restore(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr_err
         if (rec.vlen != DG_REC_LEN)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad datagen position record", wr_source_name(ctx));
-        uint32_t sub = (uint32_t)get_le(rec.val, 4), par = (uint32_t)get_le(rec.val + 4, 4);
+        uint32_t sub = (uint32_t)wr_le_get(rec.val, 4), par = (uint32_t)wr_le_get(rec.val + 4, 4);
         if (par != s->par)
             return wr_error_set(err, WR_EUNSUPPORTED, WR_DOMAIN_USER,
                                 "%s: the datagen source was checkpointed with parallelism %u and "
                                 "cannot restore with %u (not supported yet)",
                                 wr_source_name(ctx), par, s->par);
         if (sub != s->subtask) continue;
-        s->emitted = (int64_t)get_le(rec.val + 8, 8);
+        s->emitted = (int64_t)wr_le_get(rec.val + 8, 8);
         for (int i = 0; i < 4; i++)
-            s->rng.s[i] = get_le(rec.val + 16 + 8 * i, 8);
+            s->rng.s[i] = wr_le_get(rec.val + 16 + 8 * i, 8);
         /* The rate goes on from the restored count. */
         s->start_us =
             wr_mono_us() - (s->rate > 0 ? (int64_t)((double)s->emitted * 1e6 / s->rate) : 0);
