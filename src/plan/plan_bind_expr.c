@@ -373,6 +373,22 @@ static wr_pexpr *bind_json_call(wr_benv *env, const wr_sql_expr *e, const char *
     wr_pexpr **args = bind_list(env, cl->args, cl->nargs, 0);
     if (!args) return NULL;
     wr_error err = {0};
+    const wr_pexpr *path = args[1];
+    if (path->kind == WR_PX_LIT && !path->val.is_null && wr_type_is_string(&path->type)) {
+        /* the path language beyond member and index steps */
+        const char *ps = path->val.s.ptr;
+        uint32_t pn = path->val.s.len;
+        bool quoted = false;
+        for (uint32_t i = 0; i < pn; i++) {
+            if (ps[i] == '\'' || ps[i] == '"') quoted = !quoted;
+            if (!quoted && (ps[i] == '*' || ps[i] == '?' || ps[i] == '@' ||
+                            (ps[i] == '.' && i + 1 < pn && ps[i + 1] == '.')))
+                return fail(env, cl->args[1]->pos,
+                            "not supported yet: JSON path '%s' (wildcards, filters and "
+                            "recursive descent; member and index steps are supported)%s",
+                            wr_arena_strndup(a, ps, pn), "");
+        }
+    }
     if (strcmp(fn, "JSON_EXISTS") == 0) {
         if (cl->returning)
             return fail(env, cl->returning->pos, "JSON_EXISTS has no RETURNING clause%s%s", "", "");
@@ -554,9 +570,11 @@ static wr_pexpr *bind_call(wr_benv *env, const wr_sql_expr *e)
         break;
     }
     if (cl->star) return fail(env, e->pos, "%s(*) is not allowed; only COUNT(*)%s", fn, "");
-    if (cl->json ||
-        (cl->returning && (strcmp(fn, "JSON_QUERY") == 0 || strcmp(fn, "JSON_EXISTS") == 0 ||
-                           strcmp(fn, "JSON_VALUE") == 0)))
+    if (strcmp(fn, "JSON_STRING") == 0 || strcmp(fn, "JSON_QUOTE") == 0 ||
+        strcmp(fn, "JSON_UNQUOTE") == 0)
+        return fail(env, e->pos, "not supported yet: %s%s", fn, "");
+    if (cl->json || strcmp(fn, "JSON_QUERY") == 0 || strcmp(fn, "JSON_EXISTS") == 0 ||
+        strcmp(fn, "JSON_VALUE") == 0)
         return bind_json_call(env, e, fn);
     wr_pexpr **args = bind_list(env, cl->args, cl->nargs, 0);
     if (!args) return NULL;

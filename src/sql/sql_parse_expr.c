@@ -1315,6 +1315,14 @@ wr_sql_expr *wr_sql_p_call(wr_sql_parser *p, wr_sql_name name, wr_sql_pos pos)
 {
     wr_sql_expr *e = wr_sql_p_new_expr(p, WR_SQL_E_CALL, pos);
     e->call.name = name;
+    /* Flink's JSON constructors have clauses of their own (KEY ... VALUE ..., ... ON NULL) */
+    static const char *const json_ctors[] = {"JSON_OBJECT", "JSON_ARRAY", "JSON_OBJECTAGG",
+                                             "JSON_ARRAYAGG"};
+    for (size_t i = 0; i < WR_ARRAY_LEN(json_ctors) && name.nparts == 1 && !name.parts[0].quoted;
+         i++)
+        if (name.parts[0].len == strlen(json_ctors[i]) &&
+            strncasecmp(name.parts[0].name, json_ctors[i], name.parts[0].len) == 0)
+            wr_sql_p_fail(p, WR_EUNSUPPORTED, pos, "not supported yet: %s(...)", json_ctors[i]);
     wr_sql_p_expect(p, WR_TK_LPAREN);
     if (wr_sql_p_at(p, WR_TK_STAR) && wr_sql_p_ahead_is(p, 1, WR_TK_RPAREN)) {
         wr_sql_p_next(p);
