@@ -58,7 +58,7 @@ wr_job *wr_plan_job_graph(wr_plan_job *j);
 bool wr_plan_job_bounded(const wr_plan_job *j); /* every source ends by itself */
 /* The serialized plans of the job's statements (EXPLAIN text with node ids). */
 const char *wr_plan_job_plan(const wr_plan_job *j);
-void wr_plan_job_free(wr_plan_job *j);          /* frees the graph too */
+void wr_plan_job_free(wr_plan_job *j); /* frees the graph too */
 
 /* Where the rows of SELECT statements go: by default a print sink on stdout (the `weir run`
  * result). A tool (the shell) may give its own: fn is called when the job is built with the

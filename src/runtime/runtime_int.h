@@ -77,7 +77,7 @@ typedef enum wr_rt_msg_kind {
     /* The channel treats every kind other than BATCH as control and never refuses it. */
 } wr_rt_msg_kind;
 
-#define WR_RT_END_DRAINED 1u /* END after WR_WATERMARK_MAX (not a cancel) */
+#define WR_RT_END_DRAINED  1u /* END after WR_WATERMARK_MAX (not a cancel) */
 #define WR_RT_BARRIER_STOP 1u /* BARRIER of a stop-with-savepoint: the input ends after it */
 
 typedef struct wr_rt_msg {

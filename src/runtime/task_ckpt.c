@@ -209,9 +209,8 @@ int wr_rt_ckpt_step(wr_rt_task *t, bool *release)
     /* A parked task ends when released, cancelled, or when the job was stopped with a
      * savepoint and that savepoint completed (the tasks still running end then too). */
     int64_t stop = atomic_load_explicit(&x->ck_stop, memory_order_acquire);
-    if (t->parked &&
-        (atomic_load_explicit(&x->ck_release, memory_order_acquire) || wr_rt_job_cancelled(x) ||
-         (stop && t->ck_notified >= stop)))
+    if (t->parked && (atomic_load_explicit(&x->ck_release, memory_order_acquire) ||
+                      wr_rt_job_cancelled(x) || (stop && t->ck_notified >= stop)))
         *release = true;
     return WR_OK;
 }
