@@ -173,8 +173,8 @@ static int values_snapshot(void *state, wr_source_ctx *ctx, int64_t id, wr_snap_
 {
     values_state *st = state;
     if (!st->active) return WR_OK;
-    uint8_t b[4] = {(uint8_t)st->next, (uint8_t)(st->next >> 8), (uint8_t)(st->next >> 16),
-                    (uint8_t)(st->next >> 24)};
+    uint8_t b[4];
+    wr_le_put(b, st->next, 4);
     return wr_snap_put_op(w, "values.next", b, sizeof b, err);
 }
 
@@ -187,8 +187,7 @@ static int values_restore(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr
         if (rec.vlen != 4)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad VALUES position record", wr_source_name(ctx));
-        uint32_t next = (uint32_t)rec.val[0] | (uint32_t)rec.val[1] << 8 |
-                        (uint32_t)rec.val[2] << 16 | (uint32_t)rec.val[3] << 24;
+        uint32_t next = (uint32_t)wr_le_get(rec.val, 4);
         if (st->active && next > st->next) st->next = WR_MIN(next, st->cfg->nrows);
     }
     return rc < 0 ? rc : WR_OK;

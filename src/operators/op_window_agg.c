@@ -548,8 +548,7 @@ static int slicing_snapshot(wagg *s, wr_op_ctx *ctx, wr_snap_writer *w, wr_error
         for (uint32_t j = 0; j < sl->tab.n && rc == WR_OK; j++) {
             const wtab_ent *e = wr_wtab_ent(&sl->tab, j);
             uint8_t h[8];
-            for (int k = 0; k < 8; k++)
-                h[k] = (uint8_t)(e->hash >> (8 * k));
+            wr_le_put(h, e->hash, 8);
             wr_buf_clear(&val);
             if (wr_buf_append(&val, h, 8) ||
                 wr_agg_encode(s->layout, wr_wtab_payload(&sl->tab, j), &val)) {
@@ -563,8 +562,7 @@ static int slicing_snapshot(wagg *s, wr_op_ctx *ctx, wr_snap_writer *w, wr_error
     wr_buf_free(&val);
     if (rc != WR_OK) return rc;
     uint8_t d[8];
-    for (int k = 0; k < 8; k++)
-        d[k] = (uint8_t)((uint64_t)s->done >> (8 * k));
+    wr_le_put(d, (uint64_t)s->done, 8);
     return wr_snap_put_op(w, "window.done", d, sizeof d, err);
 }
 
@@ -576,9 +574,7 @@ static int slicing_restore(wagg *s, wr_snap_reader *r, wr_error *err)
         if (rec.vlen != 8)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad window progress record", s->name);
-        uint64_t d = 0;
-        for (int k = 0; k < 8; k++)
-            d |= (uint64_t)rec.val[k] << (8 * k);
+        uint64_t d = wr_le_get(rec.val, 8);
         if ((int64_t)d > s->done) s->done = (int64_t)d;
     }
     if (rc < 0) return rc;
@@ -586,9 +582,7 @@ static int slicing_restore(wagg *s, wr_snap_reader *r, wr_error *err)
         if (rec.vlen < 8)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL, "%s: bad window state record",
                                 s->name);
-        uint64_t h = 0;
-        for (int k = 0; k < 8; k++)
-            h |= (uint64_t)rec.val[k] << (8 * k);
+        uint64_t h = wr_le_get(rec.val, 8);
         wslice *sl = slice_get(s, rec.ns);
         bool ins = false;
         int64_t e = sl ? wr_wtab_upsert(&sl->tab, h, rec.key, rec.klen, &ins) : -1;

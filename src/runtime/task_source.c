@@ -390,13 +390,9 @@ int wr_rt_source_step(wr_rt_task *t)
 
 static void put_rec(uint8_t *p, uint8_t kind, int32_t id, int64_t wm, bool done)
 {
-    uint32_t u = (uint32_t)id;
-    uint64_t w = (uint64_t)wm;
     p[0] = kind;
-    for (int i = 0; i < 4; i++)
-        p[1 + i] = (uint8_t)(u >> (8 * i));
-    for (int i = 0; i < 8; i++)
-        p[5 + i] = (uint8_t)(w >> (8 * i));
+    wr_le_put(p + 1, (uint32_t)id, 4);
+    wr_le_put(p + 5, (uint64_t)wm, 8);
     p[13] = done;
 }
 
@@ -432,12 +428,8 @@ int wr_rt_source_restore(wr_rt_task *t, wr_snap_reader *r, wr_error *err)
         if (rec.vlen != SRC_REC_LEN || rec.val[0] > 1)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "bad source position record (%u bytes)", rec.vlen);
-        uint32_t u = 0;
-        uint64_t w = 0;
-        for (int i = 0; i < 4; i++)
-            u |= (uint32_t)rec.val[1 + i] << (8 * i);
-        for (int i = 0; i < 8; i++)
-            w |= (uint64_t)rec.val[5 + i] << (8 * i);
+        uint32_t u = (uint32_t)wr_le_get(rec.val + 1, 4);
+        uint64_t w = wr_le_get(rec.val + 5, 8);
         if (rec.val[0] == 1) {
             any = true;
             if ((int64_t)w < minwm) minwm = (int64_t)w;

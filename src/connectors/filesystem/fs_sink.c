@@ -322,11 +322,9 @@ static int fs_sink_snapshot(void *state, wr_op_ctx *ctx, int64_t id, wr_snap_wri
         if (!p->ckpt) p->ckpt = id;
         uint32_t a = (uint32_t)strlen(p->tmp), b = (uint32_t)strlen(p->final);
         uint8_t hdr[12];
-        for (int k = 0; k < 4; k++) {
-            hdr[k] = (uint8_t)(s->subtask >> (8 * k));
-            hdr[4 + k] = (uint8_t)(a >> (8 * k));
-            hdr[8 + k] = (uint8_t)(b >> (8 * k));
-        }
+        wr_le_put(hdr, s->subtask, 4);
+        wr_le_put(hdr + 4, a, 4);
+        wr_le_put(hdr + 8, b, 4);
         wr_buf_clear(&rec);
         if (wr_buf_append(&rec, hdr, sizeof hdr) || wr_buf_append(&rec, p->tmp, a) ||
             wr_buf_append(&rec, p->final, b))
@@ -369,12 +367,11 @@ static int fs_sink_restore(void *state, wr_op_ctx *ctx, wr_snap_reader *r, wr_er
     char tmp[PATH_MAX], fin[PATH_MAX];
     while ((rc = wr_snap_next_op(r, "fs.pending", &rec, err)) == 1) {
         uint32_t sub = 0, a = 0, b = 0;
-        if (rec.vlen >= 12)
-            for (int k = 0; k < 4; k++) {
-                sub |= (uint32_t)rec.val[k] << (8 * k);
-                a |= (uint32_t)rec.val[4 + k] << (8 * k);
-                b |= (uint32_t)rec.val[8 + k] << (8 * k);
-            }
+        if (rec.vlen >= 12) {
+            sub = (uint32_t)wr_le_get(rec.val, 4);
+            a = (uint32_t)wr_le_get(rec.val + 4, 4);
+            b = (uint32_t)wr_le_get(rec.val + 8, 4);
+        }
         if (rec.vlen < 12 || a >= sizeof tmp || b >= sizeof fin ||
             (uint64_t)rec.vlen != 12ull + a + b)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL, "%s: bad pending-file record",

@@ -388,12 +388,9 @@ static int put_pos(wr_snap_writer *w, const char *path, bool done, uint64_t off,
     size_t n = strlen(path);
     uint8_t hdr[21];
     hdr[0] = done;
-    for (int i = 0; i < 8; i++) {
-        hdr[1 + i] = (uint8_t)(off >> (8 * i));
-        hdr[9 + i] = (uint8_t)(line >> (8 * i));
-    }
-    for (int i = 0; i < 4; i++)
-        hdr[17 + i] = (uint8_t)((uint32_t)n >> (8 * i));
+    wr_le_put(hdr + 1, off, 8);
+    wr_le_put(hdr + 9, line, 8);
+    wr_le_put(hdr + 17, n, 4);
     uint8_t *rec = wr_malloc(sizeof hdr + n);
     if (!rec) return wr_error_set(err, WR_ENOMEM, WR_DOMAIN_INTERNAL, "out of memory");
     memcpy(rec, hdr, sizeof hdr);
@@ -431,10 +428,7 @@ static int fs_restore(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr_err
     wr_snap_rec rec;
     int rc;
     while ((rc = wr_snap_next_op(r, "fs.split", &rec, err)) == 1) {
-        uint32_t n = 0;
-        if (rec.vlen >= 21)
-            for (int i = 0; i < 4; i++)
-                n |= (uint32_t)rec.val[17 + i] << (8 * i);
+        uint32_t n = rec.vlen >= 21 ? (uint32_t)wr_le_get(rec.val + 17, 4) : 0;
         if (rec.vlen < 21 || rec.vlen - 21 != n || rec.val[0] > 1)
             return wr_error_set(err, WR_ECORRUPT, WR_DOMAIN_INTERNAL,
                                 "%s: bad file position record", wr_source_name(ctx));
@@ -463,11 +457,8 @@ static int fs_restore(void *state, wr_source_ctx *ctx, wr_snap_reader *r, wr_err
         struct fs_pos *p = &s->pos[s->npos++];
         p->split = lo;
         p->done = rec.val[0];
-        p->off = p->line = 0;
-        for (int i = 0; i < 8; i++) {
-            p->off |= (uint64_t)rec.val[1 + i] << (8 * i);
-            p->line |= (uint64_t)rec.val[9 + i] << (8 * i);
-        }
+        p->off = wr_le_get(rec.val + 1, 8);
+        p->line = wr_le_get(rec.val + 9, 8);
         if (!p->line) p->line = 1;
     }
     return rc < 0 ? rc : WR_OK;
