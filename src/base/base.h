@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <pthread.h>
 #include <sys/types.h> /* ssize_t */
 
@@ -327,6 +328,24 @@ void wr_htab_iter_init(wr_htab *h, wr_htab_iter *it);
 /* Next entry; false at the end. Must not be interleaved with inserts/removes. */
 bool wr_htab_iter_next(wr_htab_iter *it, const void **key, size_t *key_len, void ***value);
 bool wr_htab_is_rehashing(const wr_htab *h);
+
+/* Equality of two byte strings of the same length, word by word (hash-table keys are
+ * short: this beats memcmp's call for them). */
+static inline bool wr_bytes_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+    while (len >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return false;
+        a += 8;
+        b += 8;
+        len -= 8;
+    }
+    while (len--)
+        if (*a++ != *b++) return false;
+    return true;
+}
 
 /* Little-endian integers of n bytes (1..8), for file and record formats (snapshot
  * records, manifests): the same bytes on every host. */

@@ -744,7 +744,7 @@ int64_t wr_wtab_upsert(wtab *t, uint64_t hash, const uint8_t *key, uint32_t len,
         uint32_t v = t->slots[s];
         if (!v) break;
         const wtab_ent *e = wr_wtab_ent(t, v - 1);
-        if (e->hash == hash && e->key_len == len && wr_wkey_eq(t->keys + e->key_off, key, len)) {
+        if (e->hash == hash && e->key_len == len && wr_bytes_eq(t->keys + e->key_off, key, len)) {
             *inserted = false;
             return (int64_t)(v - 1);
         }

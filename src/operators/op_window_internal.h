@@ -51,22 +51,6 @@ int wr_wkey_cmp(const wkey_codec *k, const uint8_t *a, const uint8_t *b);
  * (equal prefixes decide nothing). */
 uint64_t wr_wkey_prefix(const wkey_codec *k, const uint8_t *key);
 
-/* Equality of two byte strings of the same length, word by word (keys are short). */
-static inline bool wr_wkey_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
-{
-    while (len >= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y) return false;
-        a += 8;
-        b += 8;
-        len -= 8;
-    }
-    while (len--)
-        if (*a++ != *b++) return false;
-    return true;
-}
 /* Decode key column `key` of n encoded keys (keys[r], each starting at its column `key`
  * through cursors that the caller advances: pos[r] is the offset of column `key` in keys[r];
  * it is moved past the column) into rows [row0, row0 + n) of column col of out. */
@@ -127,7 +111,7 @@ static inline int64_t wr_wtab_find(const wtab *t, uint64_t hash, const uint8_t *
         uint32_t v = t->slots[s];
         if (!v) return -1;
         const wtab_ent *e = wr_wtab_ent(t, v - 1);
-        if (e->hash == hash && e->key_len == len && wr_wkey_eq(t->keys + e->key_off, key, len))
+        if (e->hash == hash && e->key_len == len && wr_bytes_eq(t->keys + e->key_off, key, len))
             return (int64_t)(v - 1);
         s = (s + 1) & t->mask;
     }

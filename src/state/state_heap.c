@@ -186,22 +186,6 @@ static inline const uint8_t *ent_key(const kv_ns *n, const kv_ent *e)
     return e->klen <= KEY_INLINE ? e->key : n->keys + ent_key_off(e);
 }
 
-static inline bool key_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
-{
-    while (len >= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y) return false;
-        a += 8;
-        b += 8;
-        len -= 8;
-    }
-    while (len--)
-        if (*a++ != *b++) return false;
-    return true;
-}
-
 static inline bool in_old(const kv_ns *n, uint32_t i)
 {
     return n->old && i >= n->mig_pos && i < n->mig_end;
@@ -215,7 +199,7 @@ static inline int64_t probe_in(const wr_kv *t, const kv_ns *n, const uint32_t *s
         uint32_t v = slots[s];
         if (!v) break;
         const kv_ent *e = ent_at(t, n, v - 1);
-        if (e->hash == hash && e->klen == klen && key_eq(ent_key(n, e), key, klen)) {
+        if (e->hash == hash && e->klen == klen && wr_bytes_eq(ent_key(n, e), key, klen)) {
             *slot = s;
             return (int64_t)(v - 1);
         }
