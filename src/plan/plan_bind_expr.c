@@ -327,26 +327,12 @@ static wr_pexpr *int_lit(wr_arena *a, int64_t x)
     return wr_px_lit(a, wr_type_not_null(wr_type_make(WR_TYPE_INT)), &v);
 }
 
+/* The behaviour word the internal JSON functions take; dflt when none was written (a
+ * DEFAULT expression is bound apart). */
 static const char *json_behavior_lit(wr_sql_json_behavior b, const char *dflt)
 {
-    switch (b) {
-    case WR_SQL_JSON_ERROR:
-        return "ERROR";
-    case WR_SQL_JSON_EMPTY_ARRAY:
-        return "EMPTY ARRAY";
-    case WR_SQL_JSON_EMPTY_OBJECT:
-        return "EMPTY OBJECT";
-    case WR_SQL_JSON_TRUE:
-        return "TRUE";
-    case WR_SQL_JSON_FALSE:
-        return "FALSE";
-    case WR_SQL_JSON_UNKNOWN:
-        return "UNKNOWN";
-    case WR_SQL_JSON_NULL:
-        return "NULL";
-    default:
-        return dflt;
-    }
+    const char *w = b == WR_SQL_JSON_DEFAULT ? NULL : wr_sql_json_behavior_name(b);
+    return w ? w : dflt;
 }
 
 /* JSON_VALUE / JSON_QUERY / JSON_EXISTS with clauses (or JSON_QUERY with RETURNING). JSON_QUERY

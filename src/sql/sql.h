@@ -99,6 +99,9 @@ const char *wr_sql_binop_name(wr_sql_binop op);
 const char *wr_sql_unop_name(wr_sql_unop op);
 const char *wr_sql_unit_name(wr_sql_unit u);           /* "MINUTE" */
 const char *wr_sql_join_kind_name(wr_sql_join_kind k); /* "LEFT JOIN", "," */
+/* A JSON function's ON EMPTY / ON ERROR behaviour as written ("EMPTY ARRAY", "DEFAULT");
+ * NULL for WR_SQL_JSON_NONE (not written). */
+const char *wr_sql_json_behavior_name(wr_sql_json_behavior b);
 /* True for words that must be back-quoted to be used as identifiers (SELECT, FROM, ...,
  * and Flink's reserved words such as OFFSET, VALUE, TIMESTAMP when not a type). */
 bool wr_sql_is_reserved(const char *word, size_t len);

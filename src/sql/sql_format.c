@@ -601,7 +601,7 @@ static void window_body(fmt *f, const wr_sql_window *w)
     put(f, ")");
 }
 
-static const char *json_behavior_name(wr_sql_json_behavior b)
+const char *wr_sql_json_behavior_name(wr_sql_json_behavior b)
 {
     switch (b) {
     case WR_SQL_JSON_NULL:
@@ -618,8 +618,10 @@ static const char *json_behavior_name(wr_sql_json_behavior b)
         return "FALSE";
     case WR_SQL_JSON_UNKNOWN:
         return "UNKNOWN";
-    default:
+    case WR_SQL_JSON_DEFAULT:
         return "DEFAULT";
+    default:
+        return NULL;
     }
 }
 
@@ -641,7 +643,7 @@ static void json_call_args(fmt *f, const wr_sql_call *c)
     const wr_sql_json_behavior bs[2] = {j->on_empty, j->on_error};
     for (int k = 0; k < 2; k++) {
         if (bs[k] == WR_SQL_JSON_NONE) continue;
-        putf(f, " %s", json_behavior_name(bs[k]));
+        putf(f, " %s", wr_sql_json_behavior_name(bs[k]));
         if (bs[k] == WR_SQL_JSON_DEFAULT && next < c->nargs) {
             put(f, " ");
             expr(f, c->args[next++]);
